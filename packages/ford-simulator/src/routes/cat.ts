@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { header } from '../http.ts';
+import type { FordRoute, RequestContext } from '../route.ts';
+import { badRequest, invalidToken } from './fordErrors.ts';
+
+const catBody = z.object({ idpToken: z.string().min(1) });
+const refreshBody = z.object({ refresh_token: z.string().min(1) });
+
+function jsonField<T>(ctx: RequestContext, schema: z.ZodType<T>): T | undefined {
+  const body = ctx.json();
+  if (!body.ok) return undefined;
+  const parsed = schema.safeParse(body.value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** `POST /api/token/v2/cat-with-b2c-access-token`: trades the B2C access token for a CAT pair. */
+export const catRoute: FordRoute = {
+  kind: 'ford',
+  name: 'cat',
+  methods: ['POST'],
+  pattern: /^\/api\/token\/v2\/cat-with-b2c-access-token\/?$/,
+  identify: (ctx) => ctx.sim.tokens.owner(jsonField(ctx, catBody)?.idpToken),
+  handle: (ctx) => {
+    if (!header(ctx.req, 'application-id')) return badRequest(ctx, 'Missing Application-Id header');
+    const body = jsonField(ctx, catBody);
+    if (!body) return badRequest(ctx, 'Body must be JSON {"idpToken": "<B2C access token>"}');
+    const check = ctx.sim.tokens.check(body.idpToken, 'b2c-access');
+    if (!check.ok) return invalidToken(ctx);
+    return { status: 200, json: ctx.sim.tokens.issueCat(check.account) };
+  },
+};
+
+/**
+ * `POST /api/token/v2/cat-with-refresh-token`: returns a new pair and consumes the old refresh token
+ * (rotation). Check and rotation run without an await in between, so of two racing refreshes with
+ * the same token exactly one wins; the other gets 401/460, as at Ford.
+ */
+export const refreshRoute: FordRoute = {
+  kind: 'ford',
+  name: 'refresh',
+  methods: ['POST'],
+  pattern: /^\/api\/token\/v2\/cat-with-refresh-token\/?$/,
+  identify: (ctx) => ctx.sim.tokens.owner(jsonField(ctx, refreshBody)?.refresh_token),
+  handle: (ctx) => {
+    const body = jsonField(ctx, refreshBody);
+    if (!body) return badRequest(ctx, 'Body must be JSON {"refresh_token": "<CAT refresh token>"}');
+    const check = ctx.sim.tokens.check(body.refresh_token, 'cat-refresh');
+    if (!check.ok) return invalidToken(ctx);
+    check.record.consumed = true;
+    ctx.sim.stats.recordRefresh(check.account.username);
+    return { status: 200, json: ctx.sim.tokens.issueCat(check.account) };
+  },
+};

@@ -1,0 +1,46 @@
+import { AccountStore } from './accounts.ts';
+import { RequestBudget } from './budget.ts';
+import type { SimClock } from './clock.ts';
+import { FaultStore } from './faults.ts';
+import { Stats } from './stats.ts';
+import { type TokenLifetimes, TokenStore } from './tokens.ts';
+import { VehicleStore } from './vehicles.ts';
+
+export interface SimConfig extends TokenLifetimes {
+  requestBudgetPerDay: number;
+  /** Simulated seconds from a command's creation to its final state. */
+  commandSeconds: number;
+}
+
+/** Everything the simulator knows; routes read and change it synchronously, so there are no races. */
+export class SimState {
+  readonly accounts = new AccountStore();
+  readonly vehicles: VehicleStore;
+  readonly tokens: TokenStore;
+  readonly faults = new FaultStore();
+  readonly budget: RequestBudget;
+  readonly stats = new Stats();
+
+  constructor(
+    readonly config: SimConfig,
+    readonly clock: SimClock,
+  ) {
+    this.vehicles = new VehicleStore({ commandSeconds: config.commandSeconds });
+    this.tokens = new TokenStore(clock, config, this.accounts);
+    this.budget = new RequestBudget(config.requestBudgetPerDay);
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Forgets accounts, vehicles, tokens, faults, budget use and stats; the clock keeps its time. */
+  reset(): void {
+    this.accounts.clear();
+    this.vehicles.clear();
+    this.tokens.clear();
+    this.faults.clear();
+    this.budget.clear();
+    this.stats.clear();
+  }
+}
