@@ -1,0 +1,3 @@
+export { CannotConnect, demoClient, type HelloClient, InvalidAuth } from './client.ts';
+export { createHelloFlow } from './flow.ts';
+export { strings } from './strings.ts';

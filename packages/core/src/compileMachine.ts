@@ -1,0 +1,204 @@
+import { type AnyStateMachine, assign, fromPromise, setup } from 'xstate';
+import type { FlowMachineContext, FlowMachineInput, StepInput, StepOutput } from './machineContext.ts';
+import type { Outcome } from './outcome.ts';
+import type { AnyStep } from './steps.ts';
+import type { FieldErrors, Source } from './types.ts';
+
+/** Events a flow machine takes: the user's (validated) input for the current step. */
+export type FlowEvent = { type: 'SUBMIT'; input?: unknown } | { type: 'CHOOSE'; option: string };
+
+/** State keys of the two kinds of end; an abort reason becomes a final state of its own. */
+export const CREATE_ENTRY_STATE = 'create_entry';
+export const abortState = (reason: string) => `abort_${reason}`;
+/** Reserved: a step that throws unexpectedly re-shows with `base: unknown` (forms) or aborts `unknown`. */
+export const UNKNOWN = 'unknown';
+
+export interface MachineSpec {
+  id: string;
+  sources: Partial<Record<Source, string>>;
+  steps: Record<string, AnyStep>;
+  /** Runs a step's handler; the manager supplies its own via `machine.provide({ actors })`. */
+  runStep: (stepId: string, input: StepInput, signal: AbortSignal) => Promise<StepOutput>;
+}
+
+/** Every abort reason a step can end with (declared ones plus the reserved `unknown` for progress). */
+export function stepAborts(step: AnyStep): string[] {
+  if (step.kind === 'menu') return [];
+  const aborts = [...(step.aborts ?? [])];
+  if (step.kind === 'progress' && !aborts.includes(UNKNOWN)) aborts.push(UNKNOWN);
+  return aborts;
+}
+
+/** Every error key a step can re-show with (declared ones plus the reserved `unknown`). */
+export function stepErrors(step: AnyStep): string[] {
+  if (step.kind === 'menu' || step.kind === 'progress') return [];
+  const errors = [...(step.errors ?? [])];
+  if (!errors.includes(UNKNOWN)) errors.push(UNKNOWN);
+  return errors;
+}
+
+const isOutcome = (output: StepOutput, type: Outcome['type'], detail?: string) =>
+  output.outcome.type === type &&
+  (detail === undefined ||
+    (output.outcome.type === 'next' && output.outcome.step === detail) ||
+    (output.outcome.type === 'abort' && output.outcome.reason === detail));
+
+function failure(event: unknown): { code: string; message: string } {
+  const error = (event as { error?: unknown }).error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return {
+    code: typeof code === 'string' ? code : 'step_failed',
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/**
+ * Compiles a declarative flow into an XState v5 machine: one state per step, one transition per
+ * declared edge (guarded by the outcome it stands for), and a final state per end.
+ */
+export function compileMachine(spec: MachineSpec): AnyStateMachine {
+  const { id, steps } = spec;
+  const actors = Object.fromEntries(
+    Object.keys(steps).map((stepId) => [
+      stepId,
+      fromPromise<StepOutput, StepInput>(({ input, signal }) => spec.runStep(stepId, input, signal)),
+    ]),
+  );
+
+  const target = (key: string) => `#${id}.${key}`;
+  const onDone = (stepId: string, step: AnyStep) => {
+    if (step.kind === 'menu') return [];
+    const edges: object[] = [];
+    for (const to of step.next ?? []) {
+      edges.push(
+        to === CREATE_ENTRY_STATE
+          ? { guard: { type: 'createsEntry' }, target: target(CREATE_ENTRY_STATE), actions: 'commit' }
+          : { guard: { type: 'goesTo', params: { step: to } }, target: target(to), actions: 'commit' },
+      );
+    }
+    for (const reason of stepAborts(step)) {
+      edges.push({
+        guard: { type: 'aborts', params: { reason } },
+        target: target(abortState(reason)),
+        actions: 'commit',
+      });
+    }
+    if (step.kind !== 'progress') {
+      edges.push({ guard: { type: 'showsErrors' }, target: target(`${stepId}.idle`), actions: 'commit' });
+    }
+    return edges;
+  };
+
+  const states: Record<string, object> = {
+    init: {
+      always: Object.entries(spec.sources).map(([source, stepId]) => ({
+        guard: { type: 'fromSource', params: { source } },
+        target: target(stepId as string),
+      })),
+    },
+  };
+  const ends = new Set<string>();
+  for (const [stepId, step] of Object.entries(steps)) {
+    const meta = { kind: step.kind, description: step.description };
+    if (step.kind === 'menu') {
+      states[stepId] = {
+        meta,
+        on: {
+          CHOOSE: step.options.map((option: string) => ({
+            guard: { type: 'chose', params: { option } },
+            target: target(option),
+          })),
+        },
+      };
+    } else {
+      const invoke = {
+        id: stepId,
+        src: stepId,
+        input: ({ context, event }: { context: FlowMachineContext; event: FlowEvent }) => ({
+          context,
+          input: event.type === 'SUBMIT' ? event.input : undefined,
+        }),
+        onDone: onDone(stepId, step),
+      };
+      states[stepId] =
+        step.kind === 'progress'
+          ? {
+              meta,
+              invoke: { ...invoke, onError: { target: target(abortState(UNKNOWN)), actions: 'crash' } },
+            }
+          : {
+              meta,
+              initial: 'idle',
+              states: {
+                idle: { on: { SUBMIT: 'running' } },
+                running: { invoke: { ...invoke, onError: { target: 'idle', actions: 'fail' } } },
+              },
+            };
+      if (step.next?.includes(CREATE_ENTRY_STATE)) ends.add(CREATE_ENTRY_STATE);
+      for (const reason of stepAborts(step)) ends.add(abortState(reason));
+    }
+  }
+  for (const end of [...ends].sort()) {
+    states[end] =
+      end === CREATE_ENTRY_STATE
+        ? { type: 'final', meta: { end: 'create_entry' } }
+        : { type: 'final', meta: { end: 'abort', reason: end.slice('abort_'.length) } };
+  }
+
+  const output = (e: { output: StepOutput }) => e.output;
+  const machine = setup({
+    types: {} as {
+      context: FlowMachineContext;
+      input: FlowMachineInput;
+      events: FlowEvent;
+      output: Outcome;
+    },
+    actors,
+    guards: {
+      fromSource: ({ context }, params: { source: string }) => context.source === params.source,
+      chose: ({ event }, params: { option: string }) =>
+        event.type === 'CHOOSE' && event.option === params.option,
+      goesTo: ({ event }, params: { step: string }) => isOutcome(output(event as never), 'next', params.step),
+      createsEntry: ({ event }) => isOutcome(output(event as never), 'create_entry'),
+      aborts: ({ event }, params: { reason: string }) =>
+        isOutcome(output(event as never), 'abort', params.reason),
+      showsErrors: ({ event }) => isOutcome(output(event as never), 'errors'),
+    },
+    actions: {
+      commit: assign(({ event }) => {
+        const out = output(event as never);
+        const o = out.outcome;
+        const shown = o.type === 'errors';
+        return {
+          ctx: out.ctx,
+          uniqueId: out.uniqueId,
+          errors: shown ? (o.errors as FieldErrors) : undefined,
+          placeholders: shown ? o.placeholders : undefined,
+          input: shown ? out.input : undefined,
+          outcome: o.type === 'create_entry' || o.type === 'abort' ? o : undefined,
+          failure: undefined,
+        };
+      }),
+      // A form or external step that throws is re-shown with `base: unknown`...
+      fail: assign(({ event }) => ({ errors: { base: UNKNOWN }, failure: failure(event) })),
+      // ...a progress step that throws ends the flow: re-running it could loop forever.
+      crash: assign(({ event }) => ({
+        outcome: { type: 'abort' as const, reason: UNKNOWN },
+        failure: failure(event),
+      })),
+    },
+  }).createMachine({
+    id,
+    context: ({ input }) => {
+      const c: FlowMachineContext = { flowId: input.flowId, source: input.source, ctx: input.ctx };
+      if (input.entryId !== undefined) c.entryId = input.entryId;
+      if (input.initData !== undefined) c.initData = input.initData;
+      return c;
+    },
+    initial: 'init',
+    states: states as never,
+    output: ({ context }) => context.outcome as Outcome,
+  });
+  // The state keys are data, so the typed machine widens to the general shape callers use.
+  return machine as unknown as AnyStateMachine;
+}

@@ -1,0 +1,151 @@
+import { type Clock, systemClock } from './clock.ts';
+import type { ConfigEntry, EntryState } from './configEntry.ts';
+import { type EntryStore, MemoryEntryStore } from './entryStore.ts';
+import { FlowError } from './errors.ts';
+import { randomId } from './ids.ts';
+import type { JsonObject, Source } from './types.ts';
+
+export type EntryEvent =
+  | { type: 'entry_added'; entry: ConfigEntry }
+  | { type: 'entry_updated'; entry: ConfigEntry }
+  | { type: 'entry_removed'; entry: ConfigEntry }
+  | { type: 'entry_state'; entry: ConfigEntry; previous: EntryState };
+
+export class UnknownEntry extends FlowError {
+  constructor(readonly entryId: string) {
+    super('unknown_entry', `No config entry ${entryId}`);
+  }
+}
+
+/** What reloads an entry; the entry runtime plugs in here. */
+export type EntryReloader = (entry: ConfigEntry) => Promise<void>;
+
+/** The registry of config entries: the source of truth, persisted through an `EntryStore`. */
+export class ConfigEntries {
+  private readonly entries = new Map<string, ConfigEntry>();
+  private readonly listeners = new Set<(event: EntryEvent) => void>();
+  private readonly clock: Clock;
+  private readonly store: EntryStore;
+  reloader: EntryReloader | undefined;
+
+  constructor(opts: { store?: EntryStore; clock?: Clock } = {}) {
+    this.store = opts.store ?? new MemoryEntryStore();
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  async load(): Promise<void> {
+    for (const entry of await this.store.loadAll()) this.entries.set(entry.entryId, entry);
+  }
+
+  list(filter: { domain?: string } = {}): ConfigEntry[] {
+    return [...this.entries.values()].filter((e) => !filter.domain || e.domain === filter.domain);
+  }
+  get(entryId: string): ConfigEntry | undefined {
+    return this.entries.get(entryId);
+  }
+  require(entryId: string): ConfigEntry {
+    const entry = this.entries.get(entryId);
+    if (!entry) throw new UnknownEntry(entryId);
+    return entry;
+  }
+  findByUniqueId(domain: string, uniqueId: string): ConfigEntry | undefined {
+    for (const e of this.entries.values()) if (e.domain === domain && e.uniqueId === uniqueId) return e;
+    return undefined;
+  }
+
+  async add(init: {
+    domain: string;
+    title: string;
+    uniqueId?: string | null;
+    data: JsonObject;
+    options?: JsonObject;
+    source: Source;
+    version?: number;
+    minorVersion?: number;
+  }): Promise<ConfigEntry> {
+    const now = new Date(this.clock.now()).toISOString();
+    const entry: ConfigEntry = {
+      entryId: randomId(),
+      domain: init.domain,
+      title: init.title,
+      uniqueId: init.uniqueId ?? null,
+      data: init.data,
+      options: init.options ?? {},
+      version: init.version ?? 1,
+      minorVersion: init.minorVersion ?? 1,
+      source: init.source,
+      state: 'not_loaded',
+      reason: null,
+      createdAt: now,
+      modifiedAt: now,
+    };
+    await this.store.put(entry);
+    this.entries.set(entry.entryId, entry);
+    this.emit({ type: 'entry_added', entry });
+    return entry;
+  }
+
+  /** Replaces the given fields; `changed` says whether anything differed (Home Assistant's contract). */
+  async update(
+    entryId: string,
+    changes: Partial<
+      Pick<ConfigEntry, 'title' | 'data' | 'options' | 'uniqueId' | 'version' | 'minorVersion'>
+    >,
+  ): Promise<{ changed: boolean; entry: ConfigEntry }> {
+    const current = this.require(entryId);
+    const next = { ...current, ...changes };
+    const changed = (Object.keys(changes) as (keyof ConfigEntry)[]).some(
+      (k) => JSON.stringify(current[k]) !== JSON.stringify(next[k]),
+    );
+    if (!changed) return { changed, entry: current };
+    next.modifiedAt = new Date(this.clock.now()).toISOString();
+    await this.store.put(next);
+    this.entries.set(entryId, next);
+    this.emit({ type: 'entry_updated', entry: next });
+    return { changed, entry: next };
+  }
+
+  /** Sets the runtime state; persisted so a listing after a restart shows why an entry is not loaded. */
+  async setState(entryId: string, state: EntryState, reason: string | null = null): Promise<ConfigEntry> {
+    const current = this.require(entryId);
+    if (current.state === state && current.reason === reason) return current;
+    const next = { ...current, state, reason };
+    await this.store.put(next);
+    this.entries.set(entryId, next);
+    this.emit({ type: 'entry_state', entry: next, previous: current.state });
+    return next;
+  }
+
+  async remove(entryId: string): Promise<ConfigEntry> {
+    const entry = this.require(entryId);
+    await this.store.delete(entryId);
+    this.entries.delete(entryId);
+    this.emit({ type: 'entry_removed', entry });
+    return entry;
+  }
+
+  async reload(entryId: string): Promise<void> {
+    const entry = this.require(entryId);
+    if (entry.source === 'ignore') return;
+    await this.reloader?.(entry);
+  }
+
+  async flush(): Promise<void> {
+    await this.store.flush?.();
+  }
+
+  subscribe(listener: (event: EntryEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: EntryEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A broken listener must not break the registry.
+      }
+    }
+  }
+}

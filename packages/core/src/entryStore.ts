@@ -1,0 +1,78 @@
+import { CoalescingWriter, readJsonFile } from './atomicFile.ts';
+import type { ConfigEntry } from './configEntry.ts';
+
+/** Where config entries are kept. Async and per entry, so a shared database can stand behind it. */
+export interface EntryStore {
+  loadAll(): Promise<ConfigEntry[]>;
+  put(entry: ConfigEntry): Promise<void>;
+  delete(entryId: string): Promise<void>;
+  flush?(): Promise<void>;
+}
+
+export class MemoryEntryStore implements EntryStore {
+  protected readonly entries = new Map<string, ConfigEntry>();
+  async loadAll(): Promise<ConfigEntry[]> {
+    return [...this.entries.values()].map((e) => structuredClone(e));
+  }
+  async put(entry: ConfigEntry): Promise<void> {
+    this.entries.set(entry.entryId, structuredClone(entry));
+  }
+  async delete(entryId: string): Promise<void> {
+    this.entries.delete(entryId);
+  }
+}
+
+export const ENTRY_STORE_VERSION = 2;
+
+/** Migrations of the store file's own layout, from version N to N+1. */
+const STORE_MIGRATIONS: Record<number, (file: { entries: unknown[] }) => { entries: unknown[] }> = {
+  // v1 had no minorVersion and called `reason` `stateReason`.
+  1: (file) => ({
+    entries: file.entries.map((raw) => {
+      const { stateReason, ...rest } = raw as Record<string, unknown>;
+      return { minorVersion: 1, ...rest, reason: (rest.reason as string | undefined) ?? stateReason ?? null };
+    }),
+  }),
+};
+
+/** Entries in one JSON file, written atomically after every change, with a store version and migration. */
+export class JsonFileEntryStore extends MemoryEntryStore {
+  private readonly writer: CoalescingWriter;
+
+  constructor(readonly path: string) {
+    super();
+    this.writer = new CoalescingWriter(path, () =>
+      JSON.stringify({ version: ENTRY_STORE_VERSION, entries: [...this.entries.values()] }, null, 1),
+    );
+  }
+
+  override async loadAll(): Promise<ConfigEntry[]> {
+    const file = (await readJsonFile(this.path)) as { version?: number; entries?: unknown[] } | undefined;
+    if (file) {
+      let version = file.version ?? 1;
+      let body = { entries: file.entries ?? [] };
+      if (version > ENTRY_STORE_VERSION)
+        throw new Error(`${this.path}: store version ${version} is newer than this program`);
+      while (version < ENTRY_STORE_VERSION) {
+        const migrate = STORE_MIGRATIONS[version];
+        if (!migrate) throw new Error(`${this.path}: no migration from store version ${version}`);
+        body = migrate(body);
+        version++;
+      }
+      this.entries.clear();
+      for (const e of body.entries as ConfigEntry[]) this.entries.set(e.entryId, e);
+    }
+    return super.loadAll();
+  }
+  override async put(entry: ConfigEntry): Promise<void> {
+    await super.put(entry);
+    await this.writer.request();
+  }
+  override async delete(entryId: string): Promise<void> {
+    await super.delete(entryId);
+    await this.writer.request();
+  }
+  async flush(): Promise<void> {
+    await this.writer.flush();
+  }
+}

@@ -1,0 +1,32 @@
+import type { ConfigEntry } from './configEntry.ts';
+import type { JsonObject } from './types.ts';
+
+/**
+ * What a running step may ask of the world around it: entries and other flows. The FlowManager is the
+ * real host; a flow run outside a manager (e.g. by Stately's tools) gets `detachedHost`.
+ */
+export interface FlowHost {
+  getEntry(entryId: string): Promise<ConfigEntry | undefined>;
+  findEntryByUniqueId(domain: string, uniqueId: string): Promise<ConfigEntry | undefined>;
+  /** Another non-reauth flow of this handler in progress with this unique id? */
+  otherFlowHasUniqueId(handler: string, uniqueId: string, exceptFlowId: string): boolean;
+  updateEntry(
+    entryId: string,
+    changes: { data?: JsonObject; options?: JsonObject; title?: string },
+  ): Promise<{ changed: boolean; entry: ConfigEntry }>;
+  reloadEntry(entryId: string): Promise<void>;
+  reportProgress(flowId: string, fraction: number): void;
+}
+
+const noEntries = (): never => {
+  throw new Error('This flow is not running in a FlowManager: config entries are not available');
+};
+
+export const detachedHost: FlowHost = {
+  getEntry: async () => undefined,
+  findEntryByUniqueId: async () => undefined,
+  otherFlowHasUniqueId: () => false,
+  updateEntry: async () => noEntries(),
+  reloadEntry: async () => noEntries(),
+  reportProgress: () => {},
+};

@@ -1,0 +1,651 @@
+import { type Actor, type AnyActorRef, type AnyStateMachine, createActor, fromPromise } from 'xstate';
+import { type Clock, systemClock } from './clock.ts';
+import { ConfigEntries } from './configEntries.ts';
+import type { ConfigEntry } from './configEntry.ts';
+import type { ConfigFlow } from './defineConfigFlow.ts';
+import {
+  FlowError,
+  InvalidInput,
+  UnknownFlow,
+  UnknownHandler,
+  UnknownStep,
+  UnsupportedSource,
+} from './errors.ts';
+import type { FlowHost } from './flowHost.ts';
+import { type FlowRecord, type FlowStore, MemoryFlowStore } from './flowStore.ts';
+import { randomId } from './ids.ts';
+import type { FlowMachineContext, StepInput, StepOutput } from './machineContext.ts';
+import type { Outcome } from './outcome.ts';
+import { renderResult } from './renderResult.ts';
+import { runStep } from './stepRunner.ts';
+import type { EntrySummary, FlowResult, Json, Source } from './types.ts';
+
+export type FlowEventType = 'created' | 'progressed' | 'progress' | 'ended';
+export interface FlowEvent {
+  type: FlowEventType;
+  flowId: string;
+  handler: string;
+  source: Source;
+  /** The flow's result after the change (for `progress`: the current progress result). */
+  result: FlowResult;
+}
+
+export interface FlowManagerOptions {
+  flows: ConfigFlow[];
+  entries?: ConfigEntries;
+  store?: FlowStore;
+  clock?: Clock;
+  /** Abandoned flows are removed after this much idle time (default 1 hour; 0 = never). */
+  idleTimeoutMs?: number;
+  /** How many flows stay live XState actors; the rest wait as persisted snapshots. */
+  liveFlows?: number;
+}
+
+export interface FlowFilter {
+  handler?: string;
+  source?: Source;
+  entryId?: string;
+}
+
+/** A flow whose actor is running: the ones a user is stepping through right now. */
+interface LiveFlow {
+  actor: Actor<AnyStateMachine>;
+  flow: ConfigFlow;
+  record: FlowRecord;
+  /** The step being watched for a progress step finishing by itself. */
+  watching?: { unsubscribe(): void };
+}
+
+const runningSubstate = (value: unknown) =>
+  typeof value === 'object' && value !== null && Object.values(value).some((v) => v === 'running');
+
+/**
+ * Runs many config flows at once. Live flows are XState actors; idle ones are held as persisted
+ * snapshots (about a tenth of an actor's heap) and revived on their next step.
+ */
+export class FlowManager {
+  readonly entries: ConfigEntries;
+  private readonly handlers = new Map<string, ConfigFlow>();
+  private readonly machines = new Map<ConfigFlow, AnyStateMachine>();
+  private readonly store: FlowStore;
+  private readonly clock: Clock;
+  private readonly idleTimeoutMs: number;
+  private readonly liveLimit: number;
+  /** Every flow in progress, by id: the store's record (snapshot included for non-durable stores). */
+  private readonly index = new Map<string, FlowRecord>();
+  private readonly live = new Map<string, LiveFlow>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly progressFraction = new Map<string, number>();
+  private readonly listeners = new Set<(event: FlowEvent) => void>();
+  private sweepTimer: unknown;
+  private readonly host: FlowHost;
+
+  constructor(opts: FlowManagerOptions) {
+    this.entries = opts.entries ?? new ConfigEntries({ clock: opts.clock });
+    this.store = opts.store ?? new MemoryFlowStore();
+    this.clock = opts.clock ?? systemClock;
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? 60 * 60 * 1000;
+    this.liveLimit = opts.liveFlows ?? 64;
+    this.host = this.makeHost();
+    for (const flow of opts.flows) this.register(flow);
+  }
+
+  register(flow: ConfigFlow): void {
+    if (this.handlers.has(flow.domain))
+      throw new FlowError('duplicate_handler', `Handler "${flow.domain}" twice`);
+    this.handlers.set(flow.domain, flow);
+  }
+
+  handlerList(): ConfigFlow[] {
+    return [...this.handlers.values()];
+  }
+
+  getFlowDefinition(handler: string): ConfigFlow {
+    const flow = this.handlers.get(handler);
+    if (!flow) throw new UnknownHandler(handler);
+    return flow;
+  }
+
+  /** Loads stored flows (after a restart), resumes progress work, and starts the idle sweep. */
+  async start(): Promise<void> {
+    for (const record of await this.store.loadAll()) {
+      const flow = this.definitionFor(record);
+      if (!flow || flow.version !== record.version) {
+        // The definition changed shape since the flow was saved: resuming could land on a missing step.
+        await this.store.delete(record.flowId);
+        continue;
+      }
+      this.indexRecord(record);
+    }
+    for (const record of this.index.values()) {
+      const flow = this.definitionFor(record)!;
+      if (flow.steps[record.stepId]?.kind === 'progress') await this.revive(record.flowId);
+    }
+    this.scheduleSweep();
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweepTimer !== undefined) this.clock.clearTimeout(this.sweepTimer);
+    for (const id of [...this.live.keys()]) await this.evict(id);
+    await this.store.flush?.();
+  }
+
+  subscribe(listener: (event: FlowEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts a flow. The source picks the initial step; reauth, reconfigure and options need an entry. */
+  async init(
+    handler: string,
+    opts: { source?: Source; entryId?: string; data?: Json; context?: Record<string, unknown> } = {},
+  ): Promise<FlowResult> {
+    const root = this.getFlowDefinition(handler);
+    const source = opts.source ?? 'user';
+    if (source === 'ignore') return this.ignore(root, opts.data);
+    const flow = source === 'options' ? root.options : root;
+    if (!flow?.sources[source]) throw new UnsupportedSource(handler, source);
+    if (source === 'reauth' || source === 'reconfigure' || source === 'options') {
+      if (!opts.entryId) throw new FlowError('entry_required', `A ${source} flow needs an entryId`);
+      const entry = this.entries.require(opts.entryId);
+      if (entry.domain !== handler)
+        throw new FlowError('entry_mismatch', `Entry ${opts.entryId} is not a ${handler} entry`);
+    }
+    const flowId = randomId();
+    const record: FlowRecord = {
+      flowId,
+      handler,
+      kind: flow.kind,
+      version: flow.version,
+      source,
+      stepId: flow.sources[source]!,
+      snapshot: '',
+      updatedAt: this.clock.now(),
+    };
+    if (opts.entryId !== undefined) record.entryId = opts.entryId;
+    if (source === 'reauth' && opts.entryId)
+      record.uniqueId = this.entries.get(opts.entryId)?.uniqueId ?? undefined;
+    const actor = createActor(this.machineFor(flow), {
+      input: {
+        flowId,
+        source,
+        ctx: flow.initialContext(),
+        ...(opts.entryId !== undefined ? { entryId: opts.entryId } : {}),
+        ...(opts.data !== undefined ? { initData: opts.data } : {}),
+      },
+    });
+    const live: LiveFlow = { actor, flow, record };
+    this.indexRecord(record);
+    this.live.set(flowId, live);
+    return this.serial(flowId, async () => {
+      actor.start();
+      const result = await this.afterStep(live, 'created');
+      return result;
+    });
+  }
+
+  /**
+   * Continues a flow with the user's input for the current step; without input it re-renders the
+   * current step (Home Assistant's GET). Invalid input throws `InvalidInput` and changes nothing.
+   */
+  async configure(flowId: string, input?: unknown): Promise<FlowResult> {
+    if (!this.index.has(flowId)) throw new UnknownFlow(flowId);
+    return this.serial(flowId, async () => {
+      const live = await this.revive(flowId);
+      const snapshot = live.actor.getSnapshot();
+      const stepId = stepOf(snapshot.value);
+      const step = live.flow.steps[stepId];
+      if (input === undefined || !step || step.kind === 'progress') return this.render(live);
+      if (step.kind === 'menu') {
+        const option = (input as { nextStepId?: unknown } | null)?.nextStepId;
+        if (typeof option !== 'string' || !step.options.includes(option)) {
+          throw new InvalidInput({ nextStepId: 'invalid_option' });
+        }
+        live.actor.send({ type: 'CHOOSE', option });
+      } else {
+        const checked = live.flow.form(stepId)!.validate(input);
+        if (!checked.ok) throw new InvalidInput(checked.errors);
+        live.actor.send({ type: 'SUBMIT', input: checked.data });
+      }
+      return this.afterStep(live, 'progressed');
+    });
+  }
+
+  /** Aborts a flow in progress (a user closing the dialog); its progress work is cancelled. */
+  async abort(flowId: string, reason = 'user_aborted'): Promise<void> {
+    if (!this.index.has(flowId)) throw new UnknownFlow(flowId);
+    await this.serial(flowId, async () => {
+      const record = this.index.get(flowId);
+      if (!record) return;
+      await this.remove(flowId, { ...this.baseResult(record), type: 'abort', reason });
+    });
+  }
+
+  /** The current result of a flow, without changing it. */
+  async get(flowId: string): Promise<FlowResult> {
+    return this.configure(flowId);
+  }
+
+  /** Flows in progress, optionally filtered. */
+  list(
+    filter: FlowFilter = {},
+  ): { flowId: string; handler: string; source: Source; stepId: string; entryId?: string }[] {
+    const out = [];
+    for (const r of this.index.values()) {
+      if (filter.handler && r.handler !== filter.handler) continue;
+      if (filter.source && r.source !== filter.source) continue;
+      if (filter.entryId && r.entryId !== filter.entryId) continue;
+      out.push({
+        flowId: r.flowId,
+        handler: r.handler,
+        source: r.source,
+        stepId: r.stepId,
+        ...(r.entryId !== undefined ? { entryId: r.entryId } : {}),
+      });
+    }
+    return out;
+  }
+
+  /** Removes flows idle for longer than the timeout. Runs on a timer; callable directly in tests. */
+  async expireIdle(): Promise<string[]> {
+    if (this.idleTimeoutMs <= 0) return [];
+    const cutoff = this.clock.now() - this.idleTimeoutMs;
+    const expired = [...this.index.values()].filter((r) => r.updatedAt <= cutoff).map((r) => r.flowId);
+    for (const id of expired) {
+      await this.serial(id, async () => {
+        const record = this.index.get(id);
+        if (record) await this.remove(id, { ...this.baseResult(record), type: 'abort', reason: 'expired' });
+      });
+    }
+    return expired;
+  }
+
+  /** Waits until no step is queued and no progress work runs: for tests and graceful shutdown. */
+  async idle(): Promise<void> {
+    const busy = () => this.queues.size > 0 || [...this.live.values()].some((l) => l.watching);
+    while (busy()) {
+      await Promise.allSettled([...this.queues.values()]);
+      // Progress work resolves on its own schedule: give it a turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.store.flush?.();
+  }
+
+  // ---- internals ----
+
+  private scheduleSweep(): void {
+    if (this.idleTimeoutMs <= 0) return;
+    const every = Math.max(1000, Math.min(60_000, this.idleTimeoutMs / 4));
+    this.sweepTimer = this.clock.setTimeout(() => {
+      void this.expireIdle().finally(() => this.scheduleSweep());
+    }, every);
+  }
+
+  private definitionFor(record: Pick<FlowRecord, 'handler' | 'kind'>): ConfigFlow | undefined {
+    const root = this.handlers.get(record.handler);
+    return record.kind === 'options' ? root?.options : root;
+  }
+
+  private machineFor(flow: ConfigFlow): AnyStateMachine {
+    let machine = this.machines.get(flow);
+    if (!machine) {
+      machine = flow.machine.provide({
+        actors: Object.fromEntries(
+          Object.keys(flow.steps)
+            .filter((id) => flow.steps[id]!.kind !== 'menu')
+            .map((stepId) => [stepId, bindStep(flow, this.host, stepId)]),
+        ),
+      });
+      this.machines.set(flow, machine);
+    }
+    return machine;
+  }
+
+  /** One operation at a time per flow: two tabs submitting at once queue instead of racing. */
+  private serial<T>(flowId: string, op: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(flowId) ?? Promise.resolve();
+    const next = previous.then(op, op);
+    const tail = next.catch(() => {});
+    this.queues.set(flowId, tail);
+    void tail.then(() => {
+      if (this.queues.get(flowId) === tail) this.queues.delete(flowId);
+    });
+    return next;
+  }
+
+  private indexRecord(record: FlowRecord): void {
+    this.index.set(record.flowId, record);
+  }
+
+  /** The live actor for a flow, restoring it from its snapshot if it was idle. */
+  private async revive(flowId: string): Promise<LiveFlow> {
+    const existing = this.live.get(flowId);
+    if (existing) {
+      // Most recently used last: eviction takes the oldest.
+      this.live.delete(flowId);
+      this.live.set(flowId, existing);
+      return existing;
+    }
+    const record = this.store.durable ? await this.store.get(flowId) : this.index.get(flowId);
+    const flow = record && this.definitionFor(record);
+    if (!record || !flow) throw new UnknownFlow(flowId);
+    const actor = createActor(this.machineFor(flow), { snapshot: JSON.parse(record.snapshot) });
+    const live: LiveFlow = { actor, flow, record: this.index.get(flowId) ?? record };
+    this.live.set(flowId, live);
+    actor.start();
+    const stepId = stepOf(actor.getSnapshot().value);
+    if (flow.steps[stepId]?.kind === 'progress') this.watchProgress(live, stepId);
+    await this.evictOverflow();
+    return live;
+  }
+
+  /** Waits for a step's handler to finish, then persists, finishes or reports the flow. */
+  private async afterStep(live: LiveFlow, event: 'created' | 'progressed'): Promise<FlowResult> {
+    const snapshot = await settle(live.actor);
+    const ctx = snapshot.context as FlowMachineContext;
+    if (ctx.failure?.code === 'unknown_step') {
+      await this.remove(live.record.flowId, undefined);
+      throw new UnknownStep(live.flow.domain, stepOf(snapshot.value), ctx.failure.message);
+    }
+    if (snapshot.status === 'done') return this.finish(live, snapshot.output as Outcome);
+    await this.persist(live);
+    const result = await this.render(live);
+    const { stepId } = live.record;
+    if (live.flow.steps[stepId]?.kind === 'progress') this.watchProgress(live, stepId);
+    this.emit(event, live.record, result);
+    await this.evictOverflow();
+    return result;
+  }
+
+  private async persist(live: LiveFlow): Promise<void> {
+    const snapshot = live.actor.getSnapshot();
+    const ctx = snapshot.context as FlowMachineContext;
+    const record = live.record;
+    record.stepId = stepOf(snapshot.value);
+    record.updatedAt = this.clock.now();
+    if (ctx.uniqueId !== undefined) record.uniqueId = ctx.uniqueId;
+    // A non-durable store only needs the snapshot when the actor is evicted.
+    if (this.store.durable) {
+      record.snapshot = JSON.stringify(live.actor.getPersistedSnapshot());
+      await this.store.put(record);
+    }
+  }
+
+  private async render(live: LiveFlow): Promise<FlowResult> {
+    const snapshot = live.actor.getSnapshot();
+    const ctx = snapshot.context as FlowMachineContext;
+    const entry = ctx.entryId === undefined ? undefined : this.entries.get(ctx.entryId);
+    return renderResult({
+      flow: live.flow,
+      base: this.baseResult(live.record),
+      stepId: stepOf(snapshot.value),
+      context: ctx,
+      entry,
+      progress: this.progressFraction.get(live.record.flowId),
+    });
+  }
+
+  private baseResult(record: FlowRecord): Pick<FlowResult, 'flowId' | 'handler' | 'source' | 'stepId'> {
+    return { flowId: record.flowId, handler: record.handler, source: record.source, stepId: record.stepId };
+  }
+
+  /** A progress step finishing by itself advances the flow with nobody calling `configure`. */
+  private watchProgress(live: LiveFlow, stepId: string): void {
+    if (live.watching) return;
+    const moved = (snapshot: { status: string; value: unknown }) =>
+      snapshot.status !== 'active' || stepOf(snapshot.value) !== stepId;
+    const advance = () => {
+      live.watching?.unsubscribe();
+      live.watching = undefined;
+      void this.serial(live.record.flowId, async () => {
+        if (this.live.get(live.record.flowId) !== live) return;
+        const done = { ...this.baseResult(live.record), type: 'progress_done' as const, stepId };
+        this.emit('progressed', live.record, done);
+        await this.afterStep(live, 'progressed');
+      }).catch(() => {});
+    };
+    // The work may already be done by the time we look (it can finish within one microtask).
+    if (moved(live.actor.getSnapshot())) {
+      advance();
+      return;
+    }
+    live.watching = live.actor.subscribe((snapshot) => {
+      if (moved(snapshot)) advance();
+    });
+  }
+
+  private async finish(live: LiveFlow, outcome: Outcome): Promise<FlowResult> {
+    const record = live.record;
+    const base = this.baseResult(record);
+    let result: FlowResult;
+    if (outcome.type === 'abort') {
+      result = { ...base, type: 'abort', reason: outcome.reason };
+      if (outcome.placeholders) result.descriptionPlaceholders = outcome.placeholders;
+    } else if (outcome.type === 'create_entry') {
+      result = await this.createEntry(live, outcome);
+    } else {
+      throw new UnknownStep(record.handler, record.stepId, `ended without an end (${outcome.type})`);
+    }
+    await this.remove(record.flowId, result);
+    return result;
+  }
+
+  private async createEntry(
+    live: LiveFlow,
+    outcome: Extract<Outcome, { type: 'create_entry' }>,
+  ): Promise<FlowResult> {
+    const record = live.record;
+    const base = { ...this.baseResult(record), stepId: record.stepId };
+    const ctx = live.actor.getSnapshot().context as FlowMachineContext;
+    if (live.flow.kind === 'options') {
+      // An options flow ends by replacing the entry's options and reloading it.
+      await this.entries.update(record.entryId!, { options: outcome.data });
+      await this.entries.reload(record.entryId!);
+      return {
+        ...base,
+        type: 'create_entry',
+        title: outcome.title,
+        entry: summary(this.entries.require(record.entryId!)),
+      };
+    }
+    const uniqueId = ctx.uniqueId ?? null;
+    if (uniqueId !== null) {
+      const existing = this.entries.findByUniqueId(record.handler, uniqueId);
+      if (existing && existing.source !== 'ignore')
+        return { ...base, type: 'abort', reason: 'already_configured' };
+      // A user set up what was ignored before: the ignored entry gives way.
+      if (existing) await this.entries.remove(existing.entryId);
+    }
+    const entry = await this.entries.add({
+      domain: record.handler,
+      title: outcome.title,
+      uniqueId,
+      data: outcome.data,
+      options: outcome.options ?? {},
+      source: record.source,
+      version: live.flow.version,
+      minorVersion: live.flow.minorVersion,
+    });
+    // Other flows for the same device or account are now pointless (Home Assistant aborts them too).
+    if (uniqueId !== null) await this.abortOthersWithUniqueId(record, uniqueId);
+    void this.entries.reload(entry.entryId).catch(() => {});
+    const result: FlowResult = { ...base, type: 'create_entry', title: outcome.title, entry: summary(entry) };
+    return result;
+  }
+
+  private async abortOthersWithUniqueId(except: FlowRecord, uniqueId: string): Promise<void> {
+    const others = [...this.index.values()].filter(
+      (r) =>
+        r.flowId !== except.flowId &&
+        r.handler === except.handler &&
+        r.uniqueId === uniqueId &&
+        r.kind === 'config',
+    );
+    for (const other of others) {
+      void this.serial(other.flowId, async () => {
+        if (this.index.has(other.flowId)) {
+          await this.remove(other.flowId, {
+            ...this.baseResult(other),
+            type: 'abort',
+            reason: 'already_configured',
+          });
+        }
+      });
+    }
+  }
+
+  private async ignore(flow: ConfigFlow, data: Json | undefined): Promise<FlowResult> {
+    const d = (data ?? {}) as { uniqueId?: unknown; title?: unknown };
+    if (typeof d.uniqueId !== 'string' || d.uniqueId === '') {
+      throw new InvalidInput({ uniqueId: 'required' });
+    }
+    const existing = this.entries.findByUniqueId(flow.domain, d.uniqueId);
+    const base = { flowId: randomId(), handler: flow.domain, source: 'ignore' as const, stepId: 'ignore' };
+    if (existing) return { ...base, type: 'abort', reason: 'already_configured' };
+    const title = typeof d.title === 'string' ? d.title : d.uniqueId;
+    const entry = await this.entries.add({
+      domain: flow.domain,
+      title,
+      uniqueId: d.uniqueId,
+      data: {},
+      source: 'ignore',
+    });
+    const others = [...this.index.values()].filter(
+      (r) => r.handler === flow.domain && r.uniqueId === d.uniqueId && r.source === 'discovery',
+    );
+    for (const o of others) await this.abort(o.flowId, 'already_configured');
+    return { ...base, type: 'create_entry', title, entry: summary(entry) };
+  }
+
+  private async remove(flowId: string, result: FlowResult | undefined): Promise<void> {
+    const record = this.index.get(flowId);
+    const live = this.live.get(flowId);
+    this.index.delete(flowId);
+    this.live.delete(flowId);
+    this.progressFraction.delete(flowId);
+    live?.watching?.unsubscribe();
+    // Stopping the actor aborts its invoked work (the progress task's AbortSignal).
+    live?.actor.stop();
+    await this.store.delete(flowId);
+    if (record && result) this.emit('ended', record, result);
+  }
+
+  /** Keeps at most `liveFlows` actors; the least recently used idle ones become snapshots. */
+  private async evictOverflow(): Promise<void> {
+    if (this.live.size <= this.liveLimit) return;
+    for (const [flowId, live] of this.live) {
+      if (this.live.size <= this.liveLimit) break;
+      const busy = live.watching !== undefined || runningSubstate(live.actor.getSnapshot().value);
+      if (!busy && !this.queues.has(flowId)) await this.evict(flowId);
+    }
+  }
+
+  private async evict(flowId: string): Promise<void> {
+    const live = this.live.get(flowId);
+    if (!live) return;
+    if (live.actor.getSnapshot().status === 'active') {
+      live.record.snapshot = JSON.stringify(live.actor.getPersistedSnapshot());
+      if (this.store.durable) await this.store.put(live.record);
+    }
+    live.watching?.unsubscribe();
+    live.actor.stop();
+    this.live.delete(flowId);
+  }
+
+  private emit(type: FlowEventType, record: FlowRecord, result: FlowResult): void {
+    const event: FlowEvent = {
+      type,
+      flowId: record.flowId,
+      handler: record.handler,
+      source: record.source,
+      result,
+    };
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // Listeners are the UI's business; a throwing one must not break a flow.
+      }
+    }
+  }
+
+  private makeHost(): FlowHost {
+    return {
+      getEntry: async (entryId) => this.entries.get(entryId),
+      findEntryByUniqueId: async (domain, uniqueId) => this.entries.findByUniqueId(domain, uniqueId),
+      otherFlowHasUniqueId: (handler, uniqueId, exceptFlowId) => {
+        for (const r of this.index.values()) {
+          if (
+            r.flowId !== exceptFlowId &&
+            r.handler === handler &&
+            r.uniqueId === uniqueId &&
+            r.source !== 'reauth'
+          ) {
+            return true;
+          }
+        }
+        return false;
+      },
+      updateEntry: (entryId, changes) => this.entries.update(entryId, changes),
+      reloadEntry: (entryId) => this.entries.reload(entryId),
+      reportProgress: (flowId, fraction) => {
+        const record = this.index.get(flowId);
+        if (!record) return;
+        this.progressFraction.set(flowId, fraction);
+        const live = this.live.get(flowId);
+        const stepId = live ? stepOf(live.actor.getSnapshot().value) : record.stepId;
+        const step = this.definitionFor(record)?.steps[stepId];
+        const progressAction = step?.kind === 'progress' ? step.progressAction : undefined;
+        this.emit('progress', record, {
+          ...this.baseResult(record),
+          stepId,
+          type: 'progress',
+          progress: fraction,
+          ...(progressAction ? { progressAction } : {}),
+        });
+      },
+    };
+  }
+}
+
+/** The step's actor bound to this manager, so unique-id and entry helpers reach the registry. */
+function bindStep(flow: ConfigFlow, host: FlowHost, stepId: string) {
+  return fromPromise<StepOutput, StepInput>(({ input, signal }) =>
+    runStep(flow, host, stepId, input, signal),
+  );
+}
+
+/** The top-level state key: the step id (or an end). */
+export function stepOf(value: unknown): string {
+  return typeof value === 'string' ? value : Object.keys(value as object)[0]!;
+}
+
+/** Resolves once the actor is not inside a step's running handler. */
+function settle(actor: AnyActorRef): Promise<ReturnType<AnyActorRef['getSnapshot']>> {
+  const now = actor.getSnapshot();
+  if (now.status !== 'active' || !runningSubstate(now.value)) return Promise.resolve(now);
+  return new Promise((resolve, reject) => {
+    const sub = actor.subscribe({
+      next: (s) => {
+        if (s.status !== 'active' || !runningSubstate(s.value)) {
+          sub.unsubscribe();
+          resolve(s);
+        }
+      },
+      error: (e) => {
+        sub.unsubscribe();
+        reject(e);
+      },
+    });
+  });
+}
+
+function summary(entry: ConfigEntry): EntrySummary {
+  return {
+    entryId: entry.entryId,
+    domain: entry.domain,
+    title: entry.title,
+    uniqueId: entry.uniqueId,
+    source: entry.source,
+  };
+}

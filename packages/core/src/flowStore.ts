@@ -1,0 +1,90 @@
+import { CoalescingWriter, readJsonFile } from './atomicFile.ts';
+import type { Source } from './types.ts';
+
+/** One in-progress flow as stored: its XState persisted snapshot plus what the manager indexes. */
+export interface FlowRecord {
+  flowId: string;
+  handler: string;
+  kind: 'config' | 'options';
+  /** The flow definition's version: a snapshot of another version is not resumed. */
+  version: number;
+  source: Source;
+  stepId: string;
+  entryId?: string;
+  uniqueId?: string;
+  /** `JSON.stringify(actor.getPersistedSnapshot())`. */
+  snapshot: string;
+  updatedAt: number;
+}
+
+/**
+ * Where in-progress flows are kept between steps and across restarts. Async so a shared database
+ * can stand behind it; `durable: false` lets the manager skip serialising every step.
+ */
+export interface FlowStore {
+  readonly durable: boolean;
+  loadAll(): Promise<FlowRecord[]>;
+  get(flowId: string): Promise<FlowRecord | undefined>;
+  put(record: FlowRecord): Promise<void>;
+  delete(flowId: string): Promise<void>;
+  flush?(): Promise<void>;
+}
+
+/** The default: flows live in this process only. */
+export class MemoryFlowStore implements FlowStore {
+  readonly durable: boolean = false;
+  protected readonly records = new Map<string, FlowRecord>();
+
+  async loadAll(): Promise<FlowRecord[]> {
+    return [...this.records.values()];
+  }
+  async get(flowId: string): Promise<FlowRecord | undefined> {
+    return this.records.get(flowId);
+  }
+  async put(record: FlowRecord): Promise<void> {
+    this.records.set(record.flowId, record);
+  }
+  async delete(flowId: string): Promise<void> {
+    this.records.delete(flowId);
+  }
+}
+
+const FLOW_STORE_VERSION = 1;
+
+/** Flows in one JSON file, rewritten atomically (coalesced) after every change. */
+export class JsonFileFlowStore extends MemoryFlowStore {
+  override readonly durable = true;
+  private readonly writer: CoalescingWriter;
+  private loaded = false;
+
+  constructor(readonly path: string) {
+    super();
+    this.writer = new CoalescingWriter(path, () =>
+      JSON.stringify({ version: FLOW_STORE_VERSION, flows: [...this.records.values()] }),
+    );
+  }
+
+  override async loadAll(): Promise<FlowRecord[]> {
+    if (!this.loaded) {
+      const file = (await readJsonFile(this.path)) as { version?: number; flows?: FlowRecord[] } | undefined;
+      if (file && file.version !== FLOW_STORE_VERSION) {
+        throw new Error(`${this.path}: flow store version ${file.version} is not supported`);
+      }
+      for (const record of file?.flows ?? []) this.records.set(record.flowId, record);
+      this.loaded = true;
+    }
+    return super.loadAll();
+  }
+  override async put(record: FlowRecord): Promise<void> {
+    await super.put({ ...record });
+    await this.writer.request();
+  }
+  override async delete(flowId: string): Promise<void> {
+    if (!this.records.has(flowId)) return;
+    await super.delete(flowId);
+    await this.writer.request();
+  }
+  async flush(): Promise<void> {
+    await this.writer.flush();
+  }
+}

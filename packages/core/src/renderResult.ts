@@ -1,0 +1,82 @@
+import type { ConfigEntry } from './configEntry.ts';
+import type { ConfigFlow } from './defineConfigFlow.ts';
+import type { FlowMachineContext } from './machineContext.ts';
+import type { RenderApi } from './steps.ts';
+import type { FlowResult, Json, JsonObject } from './types.ts';
+
+/** Builds the result for the step a flow waits at: what a renderer draws. */
+export async function renderResult(args: {
+  flow: ConfigFlow;
+  base: Pick<FlowResult, 'flowId' | 'handler' | 'source' | 'stepId'>;
+  stepId: string;
+  context: FlowMachineContext;
+  entry: ConfigEntry | undefined;
+  progress: number | undefined;
+}): Promise<FlowResult> {
+  const { flow, stepId, context, entry } = args;
+  const step = flow.steps[stepId];
+  const base = { ...args.base, stepId };
+  if (!step) return { ...base, type: 'abort', reason: 'unknown' };
+  const api: RenderApi<Json> = {
+    flowId: context.flowId,
+    handler: flow.domain,
+    source: context.source,
+    stepId,
+    context: context.ctx,
+    initData: context.initData,
+    entry,
+  };
+  const info = (await step.render?.(api)) ?? {};
+  const placeholders: Record<string, string> = {
+    // A reauth form always names the entry it is about (Home Assistant does the same).
+    ...(entry && context.source !== 'user' ? { name: entry.title } : {}),
+    ...info.placeholders,
+    ...context.placeholders,
+  };
+  const withPlaceholders =
+    Object.keys(placeholders).length > 0 ? { descriptionPlaceholders: placeholders } : {};
+  const withErrors = context.errors ? { errors: context.errors } : {};
+
+  switch (step.kind) {
+    case 'menu':
+      return { ...base, type: 'menu', menuOptions: [...step.options], ...withPlaceholders };
+    case 'progress':
+      return {
+        ...base,
+        type: 'progress',
+        progressAction: step.progressAction,
+        ...(args.progress !== undefined ? { progress: args.progress } : {}),
+        ...withPlaceholders,
+      };
+    default: {
+      const form = flow.form(stepId)!;
+      const secrets = flow.secretFields(stepId);
+      const stored = (entry?.data ?? {}) as JsonObject;
+      const description = form.describe({
+        suggested: { ...info.suggested, ...context.input },
+        // Secrets are never sent back: a stored one is shown empty, flagged as having a value.
+        secretsWithValue: [...secrets].filter((name) => stored[name] !== undefined && stored[name] !== ''),
+        ...(flow.strings ? { strings: flow.strings } : {}),
+        placeholders,
+      });
+      if (step.kind === 'external') {
+        return {
+          ...base,
+          type: 'external',
+          url: step.url(api),
+          form: description,
+          ...withErrors,
+          ...withPlaceholders,
+        };
+      }
+      return {
+        ...base,
+        type: 'form',
+        form: description,
+        ...withErrors,
+        ...withPlaceholders,
+        ...(step.lastStep !== undefined ? { lastStep: step.lastStep } : {}),
+      };
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { stepAborts, stepErrors } from './compileMachine.ts';
+import type { ConfigEntry } from './configEntry.ts';
+import type { ConfigFlow } from './defineConfigFlow.ts';
+import { AbortFlow, FlowError, UnknownStep } from './errors.ts';
+import type { FlowHost } from './flowHost.ts';
+import type { StepInput, StepOutput } from './machineContext.ts';
+import { CREATE_ENTRY, type Outcome } from './outcome.ts';
+import type { StepApi } from './steps.ts';
+import type { Json, JsonObject } from './types.ts';
+
+const REAUTH_SUCCESSFUL = 'reauth_successful';
+const RECONFIGURE_SUCCESSFUL = 'reconfigure_successful';
+
+/**
+ * Runs one step's handler with a `StepApi`, then checks the outcome against the step's declared edges.
+ * The flow context is cloned in and handed back out, so a crashed step leaves the flow untouched.
+ */
+export async function runStep(
+  flow: ConfigFlow,
+  host: FlowHost,
+  stepId: string,
+  { context, input }: StepInput,
+  signal: AbortSignal,
+): Promise<StepOutput> {
+  const step = flow.steps[stepId];
+  if (!step || step.kind === 'menu') throw new UnknownStep(flow.domain, stepId, 'no such step');
+  const entry = context.entryId === undefined ? undefined : await host.getEntry(context.entryId);
+  const state = {
+    ctx: structuredClone(context.ctx) as Json,
+    uniqueId: context.uniqueId,
+    pendingAbort: undefined as Outcome | undefined,
+  };
+  const abort = (reason: string, placeholders?: Record<string, string>): never => {
+    state.pendingAbort = { type: 'abort', reason, ...(placeholders ? { placeholders } : {}) };
+    throw new AbortFlow(reason, placeholders);
+  };
+  const entryFor = (source: 'reauth' | 'reconfigure' | 'options'): ConfigEntry => {
+    if (context.source !== source || !entry) {
+      throw new FlowError(
+        'no_entry',
+        `Step "${stepId}" asked for the ${source} entry in a ${context.source} flow`,
+      );
+    }
+    return entry;
+  };
+
+  const api: StepApi<Json, string, string, string> = {
+    flowId: context.flowId,
+    handler: flow.domain,
+    source: context.source,
+    stepId,
+    initData: context.initData,
+    entry,
+    signal,
+    get context() {
+      return state.ctx;
+    },
+    next: (to) => ({ type: 'next', step: to }),
+    createEntry: ({ title, data, options }) => {
+      if (context.source === 'reauth' || context.source === 'reconfigure') {
+        throw new UnknownStep(
+          flow.domain,
+          stepId,
+          `a ${context.source} flow must update its entry, not create one`,
+        );
+      }
+      return { type: 'create_entry', title, data, ...(options ? { options } : {}) };
+    },
+    abort: (reason, placeholders) => ({ type: 'abort', reason, ...(placeholders ? { placeholders } : {}) }),
+    showErrors: (errors, placeholders) => ({
+      type: 'errors',
+      errors: errors as Record<string, string>,
+      ...(placeholders ? { placeholders } : {}),
+    }),
+    progress: (fraction) => host.reportProgress(context.flowId, Math.min(1, Math.max(0, fraction))),
+    async setUniqueId(uniqueId, opts) {
+      state.uniqueId = uniqueId;
+      const raise = opts?.raiseOnProgress ?? true;
+      if (
+        raise &&
+        context.source !== 'reauth' &&
+        host.otherFlowHasUniqueId(flow.domain, uniqueId, context.flowId)
+      ) {
+        abort('already_in_progress');
+      }
+      return host.findEntryByUniqueId(flow.domain, uniqueId);
+    },
+    async abortIfUniqueIdConfigured(opts) {
+      if (state.uniqueId === undefined) return;
+      const existing = await host.findEntryByUniqueId(flow.domain, state.uniqueId);
+      // An ignored discovery blocks discovery again, but never a user's own setup.
+      if (!existing || (existing.source === 'ignore' && context.source === 'user')) return;
+      if (opts?.updates) {
+        const { changed } = await host.updateEntry(existing.entryId, {
+          data: { ...existing.data, ...opts.updates },
+        });
+        if (changed && (opts.reload ?? true) && existing.source !== 'ignore')
+          await host.reloadEntry(existing.entryId);
+      }
+      abort('already_configured');
+    },
+    abortIfUniqueIdMismatch(opts) {
+      const linked = entry;
+      if (!linked)
+        throw new FlowError('no_entry', 'abortIfUniqueIdMismatch needs a reauth or reconfigure flow');
+      if (state.uniqueId !== (linked.uniqueId ?? undefined)) abort(opts?.reason ?? 'unique_id_mismatch');
+    },
+    getReauthEntry: () => entryFor('reauth'),
+    getReconfigureEntry: () => entryFor('reconfigure'),
+    async updateReloadAndAbort(target, changes) {
+      const data =
+        changes.data ?? (changes.dataUpdates ? { ...target.data, ...changes.dataUpdates } : undefined);
+      await host.updateEntry(target.entryId, {
+        ...(data ? { data } : {}),
+        ...(changes.options ? { options: changes.options } : {}),
+        ...(changes.title ? { title: changes.title } : {}),
+      });
+      await host.reloadEntry(target.entryId);
+      const reason =
+        changes.reason ?? (context.source === 'reconfigure' ? RECONFIGURE_SUCCESSFUL : REAUTH_SUCCESSFUL);
+      return { type: 'abort', reason };
+    },
+  };
+
+  let outcome: Outcome;
+  try {
+    outcome =
+      step.kind === 'progress'
+        ? await step.run(api)
+        : await (step.submit as (i: unknown, a: unknown) => Outcome)(input, api);
+  } catch (error) {
+    if (error instanceof AbortFlow)
+      outcome = {
+        type: 'abort',
+        reason: error.reason,
+        ...(error.placeholders ? { placeholders: error.placeholders } : {}),
+      };
+    else if (!state.pendingAbort) throw error;
+    else outcome = state.pendingAbort;
+  }
+  // A recorded abort wins over whatever the step did after catching it.
+  if (state.pendingAbort) outcome = state.pendingAbort;
+  checkDeclared(flow, stepId, outcome);
+
+  const out: StepOutput = { outcome, ctx: state.ctx };
+  if (state.uniqueId !== undefined) out.uniqueId = state.uniqueId;
+  if (outcome.type === 'errors' && input && typeof input === 'object')
+    out.input = keptInput(flow, stepId, input as JsonObject);
+  return out;
+}
+
+function checkDeclared(flow: ConfigFlow, stepId: string, outcome: Outcome): void {
+  const step = flow.steps[stepId]!;
+  if (step.kind === 'menu') return;
+  const fail = (detail: string): never => {
+    throw new UnknownStep(flow.domain, stepId, detail);
+  };
+  switch (outcome?.type) {
+    case 'next':
+      if (!step.next?.includes(outcome.step) || outcome.step === CREATE_ENTRY)
+        fail(`went to undeclared step "${outcome.step}"`);
+      return;
+    case 'create_entry':
+      if (!step.next?.includes(CREATE_ENTRY)) fail('created an entry without declaring create_entry');
+      return;
+    case 'abort':
+      if (!stepAborts(step).includes(outcome.reason))
+        fail(`aborted with undeclared reason "${outcome.reason}"`);
+      return;
+    case 'errors': {
+      const declared = stepErrors(step);
+      const bad = Object.values(outcome.errors).filter((key) => !declared.includes(key as string));
+      if (bad.length > 0) fail(`showed undeclared error keys ${bad.join(', ')}`);
+      return;
+    }
+    default:
+      fail('returned no outcome (return flow.next(), flow.createEntry(), flow.abort() or flow.showErrors())');
+  }
+}
+
+/** The input to keep for a re-shown form: never a secret. */
+function keptInput(flow: ConfigFlow, stepId: string, input: JsonObject): JsonObject | undefined {
+  const secrets = flow.secretFields(stepId);
+  const kept: JsonObject = {};
+  for (const [key, value] of Object.entries(input)) if (!secrets.has(key)) kept[key] = value;
+  return Object.keys(kept).length > 0 ? kept : undefined;
+}

@@ -1,0 +1,141 @@
+import type { z } from 'zod';
+import type { ConfigEntry } from './configEntry.ts';
+import type { Outcome } from './outcome.ts';
+import type { Json, JsonObject, Source } from './types.ts';
+
+export type StepKind = 'form' | 'menu' | 'progress' | 'external';
+
+/** Context for rendering a step (Home Assistant calls the step with `user_input=None`). */
+export interface RenderApi<C> {
+  readonly flowId: string;
+  readonly handler: string;
+  readonly source: Source;
+  readonly stepId: string;
+  readonly context: Readonly<C>;
+  readonly initData: Json | undefined;
+  /** The entry a reauth, reconfigure or options flow is about. */
+  readonly entry: ConfigEntry | undefined;
+}
+
+/** What a render hook may add: placeholders for the text and pre-fill values (never used for secrets). */
+export interface RenderInfo {
+  placeholders?: Record<string, string>;
+  suggested?: Record<string, unknown>;
+}
+
+/** What a step handler gets. `N`: declared next steps (and `create_entry`), `A`: aborts, `E`: error keys. */
+export interface StepApi<C, N extends string, A extends string, E extends string> extends RenderApi<C> {
+  /** The flow's own JSON context: mutate it freely; it is saved with the flow when the step returns. */
+  readonly context: C;
+  /** Aborted when the flow is aborted (progress work must stop). */
+  readonly signal: AbortSignal;
+  next(step: Exclude<N, 'create_entry'>): Outcome<N, A, E>;
+  createEntry(entry: { title: string; data: JsonObject; options?: JsonObject }): Outcome<N, A, E>;
+  abort(reason: A, placeholders?: Record<string, string>): Outcome<N, A, E>;
+  /** Re-show this step with error keys (field name or `base`); the user's input is kept. */
+  showErrors(errors: Partial<Record<string, E | 'unknown'>>, placeholders?: Record<string, string>): Outcome<N, A, E>;
+  /** Progress steps: report a fraction 0..1 to subscribers. */
+  progress(fraction: number): void;
+
+  // Unique ids (Home Assistant semantics). Aborts are recorded before they are thrown: a catch-all
+  // in the step cannot swallow them.
+  setUniqueId(uniqueId: string, opts?: { raiseOnProgress?: boolean }): Promise<ConfigEntry | undefined>;
+  abortIfUniqueIdConfigured(opts?: { updates?: JsonObject; reload?: boolean }): Promise<void>;
+  abortIfUniqueIdMismatch(opts?: { reason?: A }): void;
+  getReauthEntry(): ConfigEntry;
+  getReconfigureEntry(): ConfigEntry;
+  /** Update the entry, reload it, and end the flow with `reauth_successful`/`reconfigure_successful`. */
+  updateReloadAndAbort(
+    entry: ConfigEntry,
+    changes: {
+      data?: JsonObject;
+      dataUpdates?: JsonObject;
+      options?: JsonObject;
+      title?: string;
+      reason?: A;
+    },
+  ): Promise<Outcome<N, A, E>>;
+}
+
+interface StepBase<N extends string, A extends string, E extends string> {
+  /** Steps this one may go to; `create_entry` to create the entry. */
+  next?: readonly N[];
+  /** Abort reasons this step may end with. */
+  aborts?: readonly A[];
+  /** Error keys this step may re-show with. */
+  errors?: readonly E[];
+  description?: string;
+}
+
+export interface FormStep<C, S extends z.ZodObject, N extends string, A extends string, E extends string>
+  extends StepBase<N, A, E> {
+  kind: 'form';
+  schema: S;
+  lastStep?: boolean;
+  render?: (flow: RenderApi<C>) => RenderInfo | Promise<RenderInfo>;
+  submit: (input: z.output<S>, flow: StepApi<C, N, A, E>) => Outcome<N, A, E> | Promise<Outcome<N, A, E>>;
+}
+
+export interface MenuStep<C, N extends string> {
+  kind: 'menu';
+  /** The options, each a step id it leads to. */
+  options: readonly N[];
+  description?: string;
+  render?: (flow: RenderApi<C>) => RenderInfo | Promise<RenderInfo>;
+}
+
+export interface ProgressStep<C, N extends string, A extends string, E extends string>
+  extends StepBase<N, A, E> {
+  kind: 'progress';
+  /** Translation key for the progress text (`config.progress.<action>`). */
+  progressAction: string;
+  render?: (flow: RenderApi<C>) => RenderInfo | Promise<RenderInfo>;
+  run: (flow: StepApi<C, N, A, E>) => Outcome<N, A, E> | Promise<Outcome<N, A, E>>;
+}
+
+export interface ExternalStep<C, S extends z.ZodObject, N extends string, A extends string, E extends string>
+  extends StepBase<N, A, E> {
+  kind: 'external';
+  /** Where to send the user (a browser sign-in); computed at render time from the flow context. */
+  url: (flow: RenderApi<C>) => string;
+  /** What the external side reports back (a callback, or a box the user pastes into). */
+  schema: S;
+  render?: (flow: RenderApi<C>) => RenderInfo | Promise<RenderInfo>;
+  submit: (input: z.output<S>, flow: StepApi<C, N, A, E>) => Outcome<N, A, E> | Promise<Outcome<N, A, E>>;
+}
+
+/** Any step of any flow: the step table is heterogeneous by design. */
+export type AnyStep =
+  | FormStep<any, any, any, any, any>
+  | MenuStep<any, any>
+  | ProgressStep<any, any, any, any>
+  | ExternalStep<any, any, any, any, any>;
+
+/** Typed step builders, handed to `steps: (s) => ({...})` so every handler sees the flow's context type. */
+export interface StepBuilders<C> {
+  form<
+    S extends z.ZodObject,
+    const N extends string = never,
+    const A extends string = never,
+    const E extends string = never,
+  >(step: Omit<FormStep<C, S, N, A, E>, 'kind'>): FormStep<C, S, N, A, E>;
+  menu<const N extends string>(step: Omit<MenuStep<C, N>, 'kind'>): MenuStep<C, N>;
+  progress<const N extends string = never, const A extends string = never, const E extends string = never>(
+    step: Omit<ProgressStep<C, N, A, E>, 'kind'>,
+  ): ProgressStep<C, N, A, E>;
+  external<
+    S extends z.ZodObject,
+    const N extends string = never,
+    const A extends string = never,
+    const E extends string = never,
+  >(step: Omit<ExternalStep<C, S, N, A, E>, 'kind'>): ExternalStep<C, S, N, A, E>;
+}
+
+export function stepBuilders<C>(): StepBuilders<C> {
+  return {
+    form: (step) => ({ kind: 'form', ...step }),
+    menu: (step) => ({ kind: 'menu', ...step }),
+    progress: (step) => ({ kind: 'progress', ...step }),
+    external: (step) => ({ kind: 'external', ...step }),
+  };
+}
