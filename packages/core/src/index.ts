@@ -31,6 +31,14 @@ export {
   stepOf,
 } from './flowManager.ts';
 export { type FlowRecord, type FlowStore, JsonFileFlowStore, MemoryFlowStore } from './flowStore.ts';
+export {
+  AuthFailed,
+  EntryError,
+  EntryNotReady,
+  type Integration,
+  RateLimited,
+  type SetupContext,
+} from './integration.ts';
 export type { Outcome } from './outcome.ts';
 export type { AnyStep, RenderApi, RenderInfo, StepApi, StepBuilders, StepKind } from './steps.ts';
 export type { EntrySummary, FieldErrors, FlowResult, Json, JsonObject, ResultType, Source } from './types.ts';

@@ -33,7 +33,10 @@ export interface StepApi<C, N extends string, A extends string, E extends string
   createEntry(entry: { title: string; data: JsonObject; options?: JsonObject }): Outcome<N, A, E>;
   abort(reason: A, placeholders?: Record<string, string>): Outcome<N, A, E>;
   /** Re-show this step with error keys (field name or `base`); the user's input is kept. */
-  showErrors(errors: Partial<Record<string, E | 'unknown'>>, placeholders?: Record<string, string>): Outcome<N, A, E>;
+  showErrors(
+    errors: Partial<Record<string, E | 'unknown'>>,
+    placeholders?: Record<string, string>,
+  ): Outcome<N, A, E>;
   /** Progress steps: report a fraction 0..1 to subscribers. */
   progress(fraction: number): void;
 
