@@ -51,7 +51,12 @@ describe('B2C sign-in and code exchange', () => {
 
     const res = await exchange(sim, code, verifier);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 1800, not_before: START, resource: '' });
+    expect(res.body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 1800,
+      not_before: START,
+      resource: '',
+    });
     expect(res.body.expires_on).toBe(START + 1800);
     expect(typeof res.body.refresh_token).toBe('string');
     for (const token of [res.body.access_token, res.body.id_token]) {
@@ -75,12 +80,16 @@ describe('B2C sign-in and code exchange', () => {
     expect(hidden.code_challenge).toBe(pkceChallenge(verifier));
     expect(hidden.country_code).toBe('DEU');
 
-    const wrong = await call(sim, path, { form: { ...hidden, username: 'driver@example.com', password: 'nope' } });
+    const wrong = await call(sim, path, {
+      form: { ...hidden, username: 'driver@example.com', password: 'nope' },
+    });
     expect(wrong.status).toBe(200);
     expect(wrong.text).toContain('Invalid username or password');
     expect(wrong.text).not.toContain('redirect-url');
 
-    const right = await call(sim, path, { form: { ...hidden, username: 'driver@example.com', password: 'secret' } });
+    const right = await call(sim, path, {
+      form: { ...hidden, username: 'driver@example.com', password: 'secret' },
+    });
     expect(right.status).toBe(200);
     const url = /<textarea id="redirect-url"[^>]*>([^<]+)<\/textarea>/.exec(right.text)?.[1];
     expect(url?.startsWith('fordapp://userauthorized/?code=')).toBe(true);
@@ -95,7 +104,9 @@ describe('B2C sign-in and code exchange', () => {
     const policy = 'B2C_1A_SignInSignUp_Lincoln_en-US';
     const query = authorizeQuery(pkceChallenge(verifier), { redirect_uri: 'lincolnapp://userauthorized' });
     const path = `/${B2C_TENANT}/${policy}/oauth2/v2.0/authorize`;
-    const right = await call(sim, `${path}?${query}`, { form: { username: 'driver@example.com', password: 'secret' } });
+    const right = await call(sim, `${path}?${query}`, {
+      form: { username: 'driver@example.com', password: 'secret' },
+    });
     const url = /<textarea id="redirect-url"[^>]*>([^<]+)<\/textarea>/.exec(right.text)![1]!;
     expect(url.startsWith('lincolnapp://userauthorized/?code=')).toBe(true);
     const res = await call(sim, `/${B2C_TENANT}/${policy}/oauth2/v2.0/token`, {
@@ -174,7 +185,11 @@ describe('B2C sign-in and code exchange', () => {
     const sim = await startSim();
     await createAccount(sim);
     const res = await call(sim, '/_sim/login', {
-      json: { username: 'driver@example.com', password: 'nope', codeChallenge: pkceChallenge(createCodeVerifier()) },
+      json: {
+        username: 'driver@example.com',
+        password: 'nope',
+        codeChallenge: pkceChallenge(createCodeVerifier()),
+      },
     });
     expect(res.status).toBe(401);
   });

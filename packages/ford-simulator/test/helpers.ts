@@ -32,7 +32,12 @@ export async function startSim(options: FordSimulatorOptions = {}): Promise<Ford
 export async function call(
   sim: FordSimulator,
   path: string,
-  init: { method?: string; json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    json?: unknown;
+    form?: Record<string, string>;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; body: any; headers: Headers; text: string }> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined;
@@ -56,7 +61,11 @@ export async function call(
   return { status: response.status, body: parsed, headers: response.headers, text };
 }
 
-export async function createAccount(sim: FordSimulator, username = 'driver@example.com', vins = [VIN, EV_VIN]) {
+export async function createAccount(
+  sim: FordSimulator,
+  username = 'driver@example.com',
+  vins = [VIN, EV_VIN],
+) {
   const models = ['Kuga', 'Mustang Mach-E'];
   const res = await call(sim, '/_sim/accounts', {
     json: {

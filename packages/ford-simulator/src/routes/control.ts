@@ -1,4 +1,11 @@
-import { ControlError } from '../control.ts';
+import {
+  ControlError,
+  type CreateAccountInput,
+  type LoginInput,
+  type VehiclePatch,
+  type VehicleSpecInput,
+} from '../control.ts';
+import type { FaultSpec } from '../faults.ts';
 import { HttpError, json, type SimResponse } from '../http.ts';
 import type { ControlRoute, RequestContext } from '../route.ts';
 
@@ -9,9 +16,12 @@ const ERROR_NAMES: Record<number, string> = {
   409: 'conflict',
 };
 
-/** The JSON body of a control request; a missing body counts as `{}`. */
-function body(ctx: RequestContext): Record<string, unknown> {
-  if (ctx.body.length === 0) return {};
+/**
+ * The JSON body of a control request; a missing body counts as `{}`. Typed as the caller expects:
+ * SimControl validates every field with zod, so the cast only spares a second parse.
+ */
+function body<T = Record<string, unknown>>(ctx: RequestContext): T {
+  if (ctx.body.length === 0) return {} as T;
   const parsed = ctx.json();
   if (
     !parsed.ok ||
@@ -21,7 +31,7 @@ function body(ctx: RequestContext): Record<string, unknown> {
   ) {
     throw new HttpError(json(400, { error: 'bad_request', message: 'body must be a JSON object' }));
   }
-  return parsed.value as Record<string, unknown>;
+  return parsed.value as T;
 }
 
 function route(method: string, path: string, handle: (ctx: RequestContext) => SimResponse): ControlRoute {
@@ -48,7 +58,7 @@ const ok = (value: unknown, status = 200) => json(status, value);
 
 /** `/_sim/*`: unauthenticated JSON control of the simulator, for tests and the chaos soak. */
 export const controlRoutes: ControlRoute[] = [
-  route('POST', '/_sim/accounts', (ctx) => ok(ctx.control.createAccount(body(ctx) as never), 201)),
+  route('POST', '/_sim/accounts', (ctx) => ok(ctx.control.createAccount(body<CreateAccountInput>(ctx)), 201)),
   route('GET', '/_sim/accounts', (ctx) => ok({ accounts: ctx.control.accounts() })),
   route('GET', '/_sim/accounts/:username', (ctx) => {
     const username = ctx.params.username!;
@@ -59,13 +69,13 @@ export const controlRoutes: ControlRoute[] = [
     return ok({ deleted: ctx.params.username });
   }),
   route('POST', '/_sim/accounts/:username/vehicles', (ctx) =>
-    ok(ctx.control.addVehicle(ctx.params.username!, body(ctx) as never), 201),
+    ok(ctx.control.addVehicle(ctx.params.username!, body<VehicleSpecInput>(ctx)), 201),
   ),
   route('DELETE', '/_sim/accounts/:username/vehicles/:vin', (ctx) =>
     ok(ctx.control.removeVehicle(ctx.params.username!, ctx.params.vin!)),
   ),
-  route('POST', '/_sim/login', (ctx) => ok(ctx.control.login(body(ctx) as never))),
-  route('POST', '/_sim/faults', (ctx) => ok(ctx.control.addFault(body(ctx) as never), 201)),
+  route('POST', '/_sim/login', (ctx) => ok(ctx.control.login(body<LoginInput>(ctx)))),
+  route('POST', '/_sim/faults', (ctx) => ok(ctx.control.addFault(body<FaultSpec>(ctx)), 201)),
   route('GET', '/_sim/faults', (ctx) => ok({ faults: ctx.control.faults() })),
   route('DELETE', '/_sim/faults', (ctx) => {
     ctx.control.clearFaults();
@@ -93,6 +103,6 @@ export const controlRoutes: ControlRoute[] = [
   }),
   route('GET', '/_sim/vehicles/:vin', (ctx) => ok(ctx.control.vehicle(ctx.params.vin!))),
   route('PATCH', '/_sim/vehicles/:vin', (ctx) =>
-    ok(ctx.control.updateVehicle(ctx.params.vin!, body(ctx) as never)),
+    ok(ctx.control.updateVehicle(ctx.params.vin!, body<VehiclePatch>(ctx))),
   ),
 ];
