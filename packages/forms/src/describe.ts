@@ -169,12 +169,18 @@ export function overlayDescription(base: FormDescription, opts: DescribeOptions)
     ...base,
     title: withPlaceholders(base.title),
     fields: base.fields.map((f) => {
+      const hasValue = f.secret ? (secretsWithValue?.includes(f.name) ?? false) : undefined;
+      const suggest =
+        !f.secret &&
+        suggested !== undefined &&
+        suggested[f.name] !== undefined &&
+        Object.hasOwn(suggested, f.name);
+      // Unchanged fields are shared with the cached (frozen) description instead of copied.
+      if (!placeholders && !suggest && hasValue === f.hasValue) return f;
       const field: FieldDescriptor = { ...f, label: withPlaceholders(f.label) };
       if (f.help) field.help = withPlaceholders(f.help);
-      if (f.secret) field.hasValue = secretsWithValue?.includes(f.name) ?? false;
-      else if (suggested && Object.hasOwn(suggested, f.name) && suggested[f.name] !== undefined) {
-        field.suggested = suggested[f.name];
-      }
+      if (hasValue !== undefined) field.hasValue = hasValue;
+      if (suggest) field.suggested = suggested[f.name];
       return field;
     }),
   };

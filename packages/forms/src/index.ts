@@ -1,3 +1,5 @@
+// Flows should build step schemas with this same zod: field meta lives in its global registry.
+export { z } from 'zod';
 export { ajvCompileCount, formAjv } from './ajv.ts';
 export {
   type CompiledForm,
