@@ -7,6 +7,9 @@ import type { FieldErrors, Source } from './types.ts';
 /** Events a flow machine takes: the user's (validated) input for the current step. */
 export type FlowEvent = { type: 'SUBMIT'; input?: unknown } | { type: 'CHOOSE'; option: string };
 
+/** The initial pseudo-state whose `always` transitions pick the first step by source. */
+export const SOURCE_STATE = 'source';
+
 /** State keys of the two kinds of end; an abort reason becomes a final state of its own. */
 export const CREATE_ENTRY_STATE = 'create_entry';
 export const abortState = (reason: string) => `abort_${reason}`;
@@ -90,7 +93,8 @@ export function compileMachine(spec: MachineSpec): AnyStateMachine {
   };
 
   const states: Record<string, object> = {
-    init: {
+    // A pseudo-state: the source picks the first step (drawn as the flow's entry points).
+    [SOURCE_STATE]: {
       always: Object.entries(spec.sources).map(([source, stepId]) => ({
         guard: { type: 'fromSource', params: { source } },
         target: target(stepId as string),
@@ -195,7 +199,7 @@ export function compileMachine(spec: MachineSpec): AnyStateMachine {
       if (input.initData !== undefined) c.initData = input.initData;
       return c;
     },
-    initial: 'init',
+    initial: SOURCE_STATE,
     states: states as never,
     output: ({ context }) => context.outcome as Outcome,
   });

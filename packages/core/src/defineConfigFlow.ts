@@ -1,6 +1,12 @@
 import { type CompiledForm, compileForm, type Strings } from '@configflow/forms';
 import type { AnyStateMachine } from 'xstate';
-import { CREATE_ENTRY_STATE, compileMachine, stepAborts, stepErrors } from './compileMachine.ts';
+import {
+  CREATE_ENTRY_STATE,
+  compileMachine,
+  SOURCE_STATE,
+  stepAborts,
+  stepErrors,
+} from './compileMachine.ts';
 import { FlowDefinitionError } from './errors.ts';
 import { detachedHost } from './flowHost.ts';
 import { runStep } from './stepRunner.ts';
@@ -70,7 +76,7 @@ export interface ConfigFlow {
 }
 
 const ID = /^[a-z][a-z0-9_]*$/;
-const RESERVED = new Set(['init', CREATE_ENTRY_STATE]);
+const RESERVED = new Set([SOURCE_STATE, CREATE_ENTRY_STATE]);
 
 /** Declares a config flow. Definition errors (an edge to a missing step, a dead end) throw here. */
 export function defineConfigFlow<C extends Json, Steps extends Record<string, AnyStep>>(
@@ -159,7 +165,7 @@ function validate(
   for (const [stepId, step] of Object.entries(steps)) {
     const at = `step "${stepId}"`;
     if (!ID.test(stepId) || RESERVED.has(stepId) || stepId.startsWith('abort_')) {
-      problems.push(`${at}: step ids are snake_case and not "init", "create_entry" or "abort_*"`);
+      problems.push(`${at}: step ids are snake_case and not "source", "create_entry" or "abort_*"`);
     }
     if (step.kind === 'menu') {
       if (step.options.length === 0) problems.push(`${at}: a menu needs options`);

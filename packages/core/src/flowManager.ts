@@ -26,6 +26,8 @@ export interface FlowEvent {
   flowId: string;
   handler: string;
   source: Source;
+  /** The entry a reauth, reconfigure or options flow is about. */
+  entryId?: string;
   /** The flow's result after the change (for `progress`: the current progress result). */
   result: FlowResult;
 }
@@ -560,6 +562,7 @@ export class FlowManager {
       source: record.source,
       result,
     };
+    if (record.entryId !== undefined) event.entryId = record.entryId;
     for (const l of this.listeners) {
       try {
         l(event);

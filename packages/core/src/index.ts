@@ -12,6 +12,12 @@ export {
   type FlowKind,
   type OptionsFlowSpec,
 } from './defineConfigFlow.ts';
+export {
+  type Availability,
+  EntryRuntime,
+  type EntryRuntimeOptions,
+  type EntryStatus,
+} from './entryRuntime.ts';
 export { type EntryStore, JsonFileEntryStore, MemoryEntryStore } from './entryStore.ts';
 export {
   AbortFlow,
@@ -39,6 +45,8 @@ export {
   RateLimited,
   type SetupContext,
 } from './integration.ts';
+export { InProcessLock, type Lock } from './lock.ts';
 export type { Outcome } from './outcome.ts';
+export { REDACTED, redact, scrub, secretValues } from './redact.ts';
 export type { AnyStep, RenderApi, RenderInfo, StepApi, StepBuilders, StepKind } from './steps.ts';
 export type { EntrySummary, FieldErrors, FlowResult, Json, JsonObject, ResultType, Source } from './types.ts';

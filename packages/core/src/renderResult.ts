@@ -53,7 +53,12 @@ export async function renderResult(args: {
       const secrets = flow.secretFields(stepId);
       const stored = (entry?.data ?? {}) as JsonObject;
       const description = form.describe({
-        suggested: { ...info.suggested, ...context.input },
+        // Reauth and reconfigure forms start from the entry's values (the forms layer drops secrets).
+        suggested: {
+          ...(entry && context.source !== 'user' && flow.kind === 'config' ? entry.data : {}),
+          ...info.suggested,
+          ...context.input,
+        },
         // Secrets are never sent back: a stored one is shown empty, flagged as having a value.
         secretsWithValue: [...secrets].filter((name) => stored[name] !== undefined && stored[name] !== ''),
         ...(flow.strings ? { strings: flow.strings } : {}),
