@@ -1,0 +1,20 @@
+import type { ConfigFlow } from '@configflow/core';
+import { createHelloFlow } from '@configflow/example-hello';
+import type { RenderFlowOptions } from '../src/index.ts';
+import { createKitchenFlow } from './fixtures/flows.ts';
+
+/** A chart with golden files: `golden/<name>.<ext>` for every format. Add a flow with one line. */
+export interface Chart {
+  name: string;
+  flow: () => ConfigFlow;
+  opts?: Omit<RenderFlowOptions, 'format'>;
+}
+
+export const CHARTS: Chart[] = [
+  { name: 'hello', flow: () => createHelloFlow() },
+  { name: 'hello-reauth', flow: () => createHelloFlow(), opts: { source: 'reauth' } },
+  { name: 'hello-options', flow: () => createHelloFlow(), opts: { flowKind: 'options' } },
+  { name: 'kitchen', flow: () => createKitchenFlow() },
+];
+
+export const EXTENSIONS = { mermaid: 'mmd', dot: 'dot', svg: 'svg', html: 'html', json: 'json' } as const;
