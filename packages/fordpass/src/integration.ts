@@ -38,6 +38,8 @@ export interface FordPassRuntime {
   accountId: string;
   coordinator: VehicleCoordinator;
   session: AccountSession;
+  /** Setup's own read, not yet handed out: the runtime polls right after setup, and one read is enough. */
+  primed: boolean;
 }
 
 export interface FordPassIntegration extends Integration<FordPassRuntime> {
@@ -88,11 +90,15 @@ export function createFordPassIntegration(opts: FordPassOptions): FordPassIntegr
       } catch (error) {
         throw asRuntimeError(error);
       }
-      return { vin: data.vin, accountId: data.accountId, coordinator, session };
+      return { vin: data.vin, accountId: data.accountId, coordinator, session, primed: true };
     },
 
     async poll(entry: ConfigEntry, runtime: FordPassRuntime, ctx: SetupContext): Promise<Json> {
-      const state = await runtime.coordinator.poll(ctx.signal);
+      const state =
+        runtime.primed && runtime.coordinator.state
+          ? runtime.coordinator.state
+          : await runtime.coordinator.poll(ctx.signal);
+      runtime.primed = false;
       const { pressure, distance } = readOptions(entry);
       return displayState(state, { pressure, distance });
     },
