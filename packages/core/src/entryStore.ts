@@ -15,7 +15,8 @@ export class MemoryEntryStore implements EntryStore {
     return [...this.entries.values()].map((e) => structuredClone(e));
   }
   async put(entry: ConfigEntry): Promise<void> {
-    this.entries.set(entry.entryId, structuredClone(entry));
+    // Entries are replaced, never mutated, by ConfigEntries: keeping the object is safe.
+    this.entries.set(entry.entryId, entry);
   }
   async delete(entryId: string): Promise<void> {
     this.entries.delete(entryId);
