@@ -224,3 +224,12 @@ export async function addFault(sim: FordSimulator, fault: Record<string, unknown
   });
   expect(res.status).toBe(201);
 }
+
+/** Waits (real time, briefly) for work the engine started without handing back a promise. */
+export async function eventually(check: () => boolean, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
