@@ -177,8 +177,8 @@ export class AccountSession {
       brand: t?.brand ?? null,
       catExpiresAt: t ? new Date(t.catExpiresAt).toISOString() : null,
       catRefreshExpiresAt: t?.catRefreshExpiresAt ? new Date(t.catRefreshExpiresAt).toISOString() : null,
-      tokensUpdatedAt: t ? new Date(t.updatedAt).toISOString() : null,
-      autonomicTokenValid: this.auto !== undefined && this.auto.expiresAt > this.clock.now(),
+      pairUpdatedAt: t ? new Date(t.updatedAt).toISOString() : null,
+      autonomicValid: this.auto !== undefined && this.auto.expiresAt > this.clock.now(),
       unsavedRotation: this.unsaved !== undefined,
     };
   }

@@ -71,7 +71,8 @@ export function createFordPassIntegration(opts: FordPassOptions): FordPassIntegr
     flow,
     client,
     sessions,
-    secretKeys: ['vin', 'accountId'],
+    // The VIN and the account id identify a person; the location is where they are. Never exported.
+    secretKeys: ['vin', 'accountId', 'location'],
 
     async setup(entry: ConfigEntry, ctx: SetupContext): Promise<FordPassRuntime> {
       const data = readEntryData(entry);
