@@ -1,0 +1,111 @@
+import { createHelloFlow } from '@configflow/example-hello';
+import { describe, expect, it } from 'vitest';
+import {
+  type CoverageSpec,
+  coverage,
+  createFlowHarness,
+  type FlowHarness,
+  formatCoverageTable,
+} from '../src/index.ts';
+import { fakeHelloClient } from './helloDoubles.ts';
+
+/** One world per replayed path: a harness over a hello flow whose client the recipes steer. */
+function helloWorld() {
+  const double = fakeHelloClient();
+  const h = createFlowHarness({ flows: [createHelloFlow({ client: double.client })] });
+  return { manager: h.manager, h, double };
+}
+type HelloWorld = ReturnType<typeof helloWorld>;
+
+const kitchen = (h: FlowHarness) =>
+  h.addMockEntry({
+    domain: 'hello',
+    title: 'Hello kitchen.local',
+    uniqueId: 'dev-kitchen.local',
+    data: { host: 'kitchen.local', apiToken: 'hello-1' },
+  });
+const fromKitchen = async ({ h }: HelloWorld) => ({ entryId: (await kitchen(h)).entryId });
+
+const failures = (input: object) => [
+  { input, arrange: ({ double }: HelloWorld) => double.cannotConnect() },
+  { input, arrange: ({ double }: HelloWorld) => double.invalidAuth() },
+  { input, arrange: ({ double }: HelloWorld) => double.crash() },
+];
+
+const helloConfig: CoverageSpec<HelloWorld> = {
+  setup: helloWorld,
+  teardown: ({ h }) => h.stop(),
+  sources: { reauth: fromKitchen, reconfigure: fromKitchen },
+  edges: {
+    user: {
+      create_entry: {
+        input: { host: 'kitchen.local', apiToken: 'hello-1' },
+        check: (result, { h }) => {
+          expect(h.entry(result.entry!.entryId)).toMatchObject({ uniqueId: 'dev-kitchen.local' });
+        },
+      },
+      already_configured: {
+        input: { host: 'kitchen.local', apiToken: 'hello-1' },
+        arrange: ({ h }) => kitchen(h).then(() => {}),
+      },
+      errors: failures({ host: 'kitchen.local', apiToken: 'hello-1' }),
+    },
+    reauth_confirm: {
+      reauth_successful: {
+        input: { apiToken: 'hello-2' },
+        check: (_, { h }) => {
+          expect(h.entries('hello')[0]!.data.apiToken).toBe('hello-2');
+        },
+      },
+      wrong_account: {
+        input: { apiToken: 'hello-other' },
+        arrange: ({ double }) => {
+          double.state.owners.set('hello-other', 'dev-elsewhere');
+        },
+      },
+      errors: failures({ apiToken: 'hello-2' }),
+    },
+    reconfigure: {
+      reconfigure_successful: {
+        input: { host: '10.0.0.9' },
+        arrange: ({ double }) => {
+          double.state.owners.set('hello-1', 'dev-kitchen.local');
+        },
+      },
+      wrong_account: { input: { host: 'garage.local' } },
+      errors: failures({ host: '10.0.0.9' }),
+    },
+  },
+  unreachable: {
+    user: {
+      already_in_progress:
+        'setUniqueId is the last await before the step ends, and another flow only sees a unique id once a step persists it',
+    },
+  },
+};
+
+const helloOptions: CoverageSpec<HelloWorld> = {
+  setup: helloWorld,
+  teardown: ({ h }) => h.stop(),
+  sources: { options: fromKitchen },
+  edges: {
+    init: {
+      create_entry: {
+        input: { scanInterval: 120 },
+        check: (_, { h }) => {
+          expect(h.entries('hello')[0]!.options).toEqual({ scanInterval: 120, greeting: 'Hello' });
+        },
+      },
+    },
+  },
+};
+
+describe('path coverage: hello', () => {
+  it('reaches every declared step, edge and end of the config and options flows', async () => {
+    const flow = createHelloFlow();
+    const config = await coverage(flow, helloConfig);
+    const options = await coverage(flow.options!, helloOptions);
+    console.log(formatCoverageTable([config, options]));
+    expect(config.ok && options.ok).toBe(true);
+  });
+});
