@@ -4,6 +4,7 @@ import { EntryRuntime, FlowManager } from '@configflow/core';
 import { checkTranslations } from '@configflow/forms';
 import { describe, expect, it } from 'vitest';
 import {
+  findRegion,
   isInvalidTokenBody,
   parsePastedRedirect,
   REDACTED,
@@ -74,6 +75,14 @@ describe('response classification helpers', () => {
     expect(retryAfterMs(new Date(now + 30_000).toUTCString(), now)).toBe(30_000);
     expect(retryAfterMs(null, now)).toBeUndefined();
     expect(retryAfterMs('soon', now)).toBeUndefined();
+  });
+
+  it('legacy region keys of older integrations map to current regions', () => {
+    expect(findRegion('UK&Europe')?.key).toBe('rest_of_europe');
+    expect(findRegion('USA')?.key).toBe('usa');
+    expect(findRegion('Netherlands')?.countryCode).toBe('NLD');
+    expect(findRegion('atlantis')).toBeUndefined();
+    expect(findRegion('deu')?.loginBase).toBe('https://login.ford.de');
   });
 
   it("base URLs default to Ford's hosts and accept overrides per role", () => {
