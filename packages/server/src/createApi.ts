@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { bearerAuth } from './bearerAuth.ts';
+import { entryRoutes } from './entryRoutes.ts';
+import { errorResponse } from './errorResponse.ts';
+import { EventStream } from './eventStream.ts';
+import { flowRoutes } from './flowRoutes.ts';
+import { handlerRoutes } from './handlerRoutes.ts';
+import type { ServerApp } from './serverApp.ts';
+import { webAssets } from './webAssets.ts';
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export interface ApiOptions {
+  /** When set, every `/api` route needs `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+  /** Request bodies larger than this are refused with 413 (default 64 KiB). */
+  bodyLimit?: number;
+  /** Where unexpected errors are logged (they reach the client only as a generic 500). */
+  log?: (line: string) => void;
+}
+
+/** The HTTP application: JSON API under `/api`, server-sent events, and the web UI at `/`. */
+export function createApi(app: ServerApp, opts: ApiOptions = {}): { http: Hono; events: EventStream } {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const events = new EventStream(app);
+  const http = new Hono();
+
+  http.onError((error, c) => {
+    const { status, body, expected } = errorResponse(error);
+    if (!expected) log(`configflow: ${c.req.method} ${c.req.path} failed: ${error.stack ?? String(error)}`);
+    return c.json(body, status as 400);
+  });
+  http.notFound((c) =>
+    c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404),
+  );
+
+  if (opts.token) http.use('/api/*', bearerAuth(opts.token));
+  http.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      onError: (c) =>
+        c.json(
+          {
+            error: 'payload_too_large',
+            message: `Request bodies are limited to ${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`,
+          },
+          413,
+        ),
+    }),
+  );
+
+  http.route('/api/handlers', handlerRoutes(app));
+  http.route('/api/flows', flowRoutes(app));
+  http.route('/api/entries', entryRoutes(app));
+  http.get('/api/events', (c) => events.respond(c));
+  http.route('/', webAssets());
+
+  return { http, events };
+}

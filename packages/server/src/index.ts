@@ -1,0 +1,14 @@
+export { type ApiOptions, createApi, DEFAULT_BODY_LIMIT } from './createApi.ts';
+export { type ErrorBody, errorResponse } from './errorResponse.ts';
+export { EventStream } from './eventStream.ts';
+export { type FlowResultView, type FlowTexts, withTexts } from './flowTexts.ts';
+export { HttpError } from './httpError.ts';
+export { type PublicEntry, publicEntry } from './publicEntry.ts';
+export type { ServerApp } from './serverApp.ts';
+export {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  type RunningServer,
+  type StartServerOptions,
+  startServer,
+} from './startServer.ts';

@@ -1,0 +1,234 @@
+// The configflow web UI: integrations, flows in progress, and the flow dialog, kept live by SSE.
+import { ApiError, api, initToken, setToken, subscribe } from './api.js';
+import { el } from './dom.js';
+import { entryCard } from './entryView.js';
+import { FlowDialog } from './flowDialog.js';
+
+const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
+
+const state = { handlers: [], entries: [], flows: [] };
+
+let toastTimer;
+function toast(message) {
+  const node = $('toast');
+  node.textContent = message;
+  node.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    node.hidden = true;
+  }, 6000);
+}
+
+const dialog = new FlowDialog($('flow-dialog'), { onChange: () => refresh(), toast });
+
+function handlerOf(domain) {
+  return state.handlers.find((h) => h.domain === domain);
+}
+
+function renderEntries() {
+  const list = $('entry-list');
+  list.replaceChildren(
+    ...state.entries.map((entry) =>
+      entryCard(entry, { handler: handlerOf(entry.domain), flows: state.flows, run: runEntryAction }),
+    ),
+  );
+  $('entries-empty').hidden = state.entries.length > 0;
+}
+
+function renderFlows() {
+  const list = $('flow-list');
+  list.replaceChildren(
+    ...state.flows.map((flow) => {
+      const entry = state.entries.find((e) => e.entryId === flow.entryId);
+      return el(
+        'li',
+        { className: 'flow', 'data-testid': `flow-${flow.flowId}`, 'data-source': flow.source },
+        el(
+          'div',
+          {},
+          el('strong', {}, handlerOf(flow.handler)?.title ?? flow.handler),
+          ` · ${flow.source}${entry ? ` · ${entry.title}` : ''} · step ${flow.stepId}`,
+        ),
+        el(
+          'button',
+          { type: 'button', 'data-testid': 'flow-continue', onclick: () => continueFlow(flow.flowId) },
+          'Continue',
+        ),
+      );
+    }),
+  );
+  $('flows-empty').hidden = state.flows.length > 0;
+}
+
+let refreshing;
+let again = false;
+/** Reloads entries and flows; calls while one runs coalesce into a single follow-up. */
+async function refresh() {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      again = false;
+      try {
+        const [entries, flows] = await Promise.all([api('/api/entries'), api('/api/flows')]);
+        state.entries = entries;
+        state.flows = flows;
+        renderEntries();
+        renderFlows();
+      } catch (error) {
+        handleError(error);
+      }
+    } while (again);
+  })();
+  try {
+    await refreshing;
+  } finally {
+    refreshing = undefined;
+  }
+}
+
+function handleError(error) {
+  if (error instanceof ApiError && error.status === 401) {
+    $('token-dialog').hidden = false;
+    $('token-input').focus();
+    return;
+  }
+  toast(error.message);
+}
+
+async function continueFlow(flowId) {
+  try {
+    dialog.open(await api(`/api/flows/${encodeURIComponent(flowId)}`));
+  } catch (error) {
+    handleError(error);
+    void refresh();
+  }
+}
+
+async function runEntryAction(entry, action) {
+  const path = `/api/entries/${encodeURIComponent(entry.entryId)}`;
+  try {
+    switch (action) {
+      case 'reauth':
+      case 'reconfigure':
+      case 'options':
+        dialog.open(await api(`${path}/${action}`, { method: 'POST' }));
+        break;
+      case 'reload':
+      case 'refresh':
+        await api(`${path}/${action}`, { method: 'POST' });
+        toast(`${entry.title}: ${action === 'reload' ? 'reloaded' : 'refreshed'}`);
+        break;
+      case 'diagnostics': {
+        const data = await api(`${path}/diagnostics`);
+        $('diagnostics-body').textContent = JSON.stringify(data, null, 2);
+        $('diagnostics-dialog').hidden = false;
+        break;
+      }
+      case 'delete':
+        await api(path, { method: 'DELETE' });
+        break;
+    }
+  } catch (error) {
+    handleError(error);
+  }
+  await refresh();
+}
+
+async function openPicker() {
+  try {
+    state.handlers = await api('/api/handlers');
+  } catch (error) {
+    handleError(error);
+    return;
+  }
+  const list = $('handler-list');
+  list.replaceChildren(
+    ...state.handlers
+      .filter((h) => h.sources.includes('user'))
+      .map((h) =>
+        el(
+          'li',
+          {},
+          el(
+            'button',
+            {
+              type: 'button',
+              className: 'handler',
+              'data-testid': `handler-${h.domain}`,
+              onclick: () => startFlow(h.domain),
+            },
+            el('strong', {}, h.title),
+            el('span', { className: 'muted' }, h.domain),
+          ),
+        ),
+      ),
+  );
+  $('handler-picker').hidden = false;
+}
+
+async function startFlow(handler) {
+  $('handler-picker').hidden = true;
+  try {
+    dialog.open(await api('/api/flows', { method: 'POST', body: { handler } }));
+  } catch (error) {
+    handleError(error);
+  }
+  void refresh();
+}
+
+function setLive(status) {
+  const node = $('connection-status');
+  node.dataset.state = status;
+  node.textContent =
+    status === 'live' ? 'live' : status === 'unauthorized' ? 'token needed' : 'reconnecting…';
+}
+
+let unsubscribe;
+function connect() {
+  unsubscribe?.();
+  unsubscribe = subscribe((type, data) => {
+    if (type === 'ready') {
+      // Whatever happened while disconnected is read again.
+      void refresh();
+      void dialog.resync();
+      return;
+    }
+    if (type === 'created' || type === 'progressed' || type === 'progress' || type === 'ended') {
+      dialog.onEvent(type, data);
+      if (type !== 'progress') void refresh();
+      return;
+    }
+    if (type.startsWith('entry_')) void refresh();
+  }, setLive);
+}
+
+async function boot() {
+  try {
+    state.handlers = await api('/api/handlers');
+  } catch (error) {
+    handleError(error);
+    return;
+  }
+  await refresh();
+  connect();
+}
+
+$('add-integration').addEventListener('click', openPicker);
+$('handler-picker-close').addEventListener('click', () => {
+  $('handler-picker').hidden = true;
+});
+$('diagnostics-close').addEventListener('click', () => {
+  $('diagnostics-dialog').hidden = true;
+});
+$('token-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  setToken($('token-input').value);
+  $('token-dialog').hidden = true;
+  void boot();
+});
+
+initToken();
+void boot();
