@@ -4,6 +4,7 @@
  * Reproduce: npx -y pnpm@10.34.9 bench   (or: node --expose-gc --import tsx bench/run.ts [--quick])
  */
 import { cpus, totalmem } from 'node:os';
+import { run as coldStart } from './coldStart.bench.ts';
 import { run as engine } from './engine.bench.ts';
 import { run as forms } from './forms.bench.ts';
 
@@ -43,6 +44,22 @@ const suites: { name: string; run: () => Promise<Row[]> }[] = [
         });
       }
       return out;
+    },
+  },
+  {
+    name: 'cold start',
+    run: async () => {
+      const r = coldStart(quick ? 3 : 7);
+      return [
+        { name: 'cold start: import xstate + zod', value: r.baselineMs, unit: 'ms', higherIsBetter: false },
+        {
+          name: 'cold start: import + define the FordPass flows',
+          value: r.fordpassMs,
+          unit: 'ms',
+          higherIsBetter: false,
+          baseline: 'cold start: import xstate + zod',
+        },
+      ];
     },
   },
 ];
