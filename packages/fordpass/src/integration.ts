@@ -19,6 +19,9 @@ import { DEFAULT_REQUESTS_PER_DAY } from './requestBudget.ts';
 import { SessionRegistry } from './sessionRegistry.ts';
 import { displayState } from './vehicleState.ts';
 
+/** Setup's read stands in for the first poll only if that poll comes right after (as the runtime does). */
+const PRIMED_MAX_AGE_MS = 60_000;
+
 export interface FordPassOptions {
   /** Base URL per role; unset roles use Ford's real hosts. The simulator serves every role on one origin. */
   api?: Partial<BaseUrls>;
@@ -95,10 +98,10 @@ export function createFordPassIntegration(opts: FordPassOptions): FordPassIntegr
     },
 
     async poll(entry: ConfigEntry, runtime: FordPassRuntime, ctx: SetupContext): Promise<Json> {
-      const state =
-        runtime.primed && runtime.coordinator.state
-          ? runtime.coordinator.state
-          : await runtime.coordinator.poll(ctx.signal);
+      const { state: last, lastUpdate } = runtime.coordinator;
+      const fresh =
+        last !== undefined && lastUpdate !== undefined && clock.now() - lastUpdate < PRIMED_MAX_AGE_MS;
+      const state = runtime.primed && fresh ? last : await runtime.coordinator.poll(ctx.signal);
       runtime.primed = false;
       const { pressure, distance } = readOptions(entry);
       return displayState(state, { pressure, distance });

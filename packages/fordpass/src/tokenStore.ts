@@ -88,9 +88,9 @@ export async function listStoredAccounts(storageDir: string): Promise<StoredAcco
   let names: string[];
   try {
     names = await readdir(tokenDir(storageDir));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+  } catch {
+    // No folder yet, or not readable: no account to offer (the brand step reports an unwritable folder).
+    return [];
   }
   const accounts: StoredAccount[] = [];
   for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()) {

@@ -252,6 +252,22 @@ describe('config flow: user → brand → region → token → vehicle', () => {
     expect(await manager.configure(other.flowId, { vin: VIN_A })).toMatchObject({ type: 'create_entry' });
   });
 
+  it('an unwritable storage folder aborts no_filesystem_access before any sign-in', async () => {
+    const { sim, storageDir } = await world();
+    const { writeFile } = await import('node:fs/promises');
+    const notADir = join(storageDir, 'plain-file');
+    await writeFile(notADir, 'x');
+    const integration = createFordPassIntegration({ api: simUrls(sim), storageDir: notADir });
+    const manager = new FlowManager({ flows: [integration.flow], idleTimeoutMs: 0 });
+    const started = await manager.init('fordpass');
+    await manager.idle();
+    expect(await manager.configure(started.flowId)).toMatchObject({ stepId: 'brand' });
+    expect(await manager.configure(started.flowId, { brand: 'ford' })).toMatchObject({
+      type: 'abort',
+      reason: 'no_filesystem_access',
+    });
+  });
+
   it('the region step says the region must match the account; a Lincoln region is refused for Ford', async () => {
     const { manager } = await world();
     const started = await manager.init('fordpass');
