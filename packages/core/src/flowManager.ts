@@ -1,4 +1,11 @@
-import { type Actor, type AnyActorRef, type AnyStateMachine, createActor, fromPromise } from 'xstate';
+import {
+  type Actor,
+  type AnyActorRef,
+  type AnyStateMachine,
+  createActor,
+  fromPromise,
+  type InspectionEvent,
+} from 'xstate';
 import { type Clock, systemClock } from './clock.ts';
 import { ConfigEntries } from './configEntries.ts';
 import type { ConfigEntry } from './configEntry.ts';
@@ -41,6 +48,11 @@ export interface FlowManagerOptions {
   idleTimeoutMs?: number;
   /** How many flows stay live XState actors; the rest wait as persisted snapshots. */
   liveFlows?: number;
+  /**
+   * XState inspection for every flow actor (e.g. `@statelyai/inspect` behind viz's sanitising
+   * `createSanitizedInspector`, so secrets never leave the process).
+   */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 export interface FlowFilter {
@@ -73,6 +85,7 @@ export class FlowManager {
   private readonly clock: Clock;
   private readonly idleTimeoutMs: number;
   private readonly liveLimit: number;
+  private readonly inspect: ((event: InspectionEvent) => void) | undefined;
   /** Every flow in progress, by id: the store's record (snapshot included for non-durable stores). */
   private readonly index = new Map<string, FlowRecord>();
   private readonly live = new Map<string, LiveFlow>();
@@ -88,6 +101,7 @@ export class FlowManager {
     this.clock = opts.clock ?? systemClock;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 60 * 60 * 1000;
     this.liveLimit = opts.liveFlows ?? 64;
+    this.inspect = opts.inspect;
     this.host = this.makeHost();
     for (const flow of opts.flows) this.register(flow);
   }
@@ -168,6 +182,7 @@ export class FlowManager {
     if (source === 'reauth' && opts.entryId)
       record.uniqueId = this.entries.get(opts.entryId)?.uniqueId ?? undefined;
     const actor = createActor(this.machineFor(flow), {
+      ...(this.inspect ? { inspect: this.inspect } : {}),
       input: {
         flowId,
         source,
@@ -209,7 +224,17 @@ export class FlowManager {
         if (!checked.ok) throw new InvalidInput(checked.errors);
         live.actor.send({ type: 'SUBMIT', input: checked.data });
       }
-      return this.afterStep(live, 'progressed');
+      const result = await this.afterStep(live, 'progressed');
+      // The external side reported back and the flow moved on: tell whoever waits on the external
+      // step (e.g. the tab that opened the sign-in) with Home Assistant's `external_done`.
+      if (step.kind === 'external' && result.stepId !== stepId && this.index.has(flowId)) {
+        this.emit('progressed', live.record, {
+          ...this.baseResult(live.record),
+          type: 'external_done',
+          stepId,
+        });
+      }
+      return result;
     });
   }
 
@@ -331,7 +356,10 @@ export class FlowManager {
     const record = this.store.durable ? await this.store.get(flowId) : this.index.get(flowId);
     const flow = record && this.definitionFor(record);
     if (!record || !flow) throw new UnknownFlow(flowId);
-    const actor = createActor(this.machineFor(flow), { snapshot: JSON.parse(record.snapshot) });
+    const actor = createActor(this.machineFor(flow), {
+      snapshot: JSON.parse(record.snapshot),
+      ...(this.inspect ? { inspect: this.inspect } : {}),
+    });
     const live: LiveFlow = { actor, flow, record: this.index.get(flowId) ?? record };
     this.live.set(flowId, live);
     actor.start();

@@ -132,8 +132,15 @@ describe('flow results, through the manager', () => {
     expect(ext.url).toContain(`state=${flowId}`);
     const again = await manager.configure(flowId, { code: 'badd' });
     expect(again).toMatchObject({ type: 'external', errors: { code: 'bad_code' } });
+    const events: FlowEvent[] = [];
+    manager.subscribe((e) => events.push(e));
     const next = await manager.configure(flowId, { code: 'good' });
     expect(next).toMatchObject({ type: 'form', stepId: 'done' });
+    expect(events.map((e) => [e.type, e.result.type, e.result.stepId])).toContainEqual([
+      'progressed',
+      'external_done',
+      'signin',
+    ]);
     expect(await manager.configure(flowId, {})).toMatchObject({
       type: 'create_entry',
       title: 'signed-in-good',
@@ -390,6 +397,15 @@ describe('many flows at once', () => {
     });
     expect(manager.list()).toEqual([]);
     expect(manager.entries.list()).toHaveLength(1000);
+  });
+
+  it('passes an inspector to every flow actor', async () => {
+    const seen: string[] = [];
+    const manager = new FlowManager({ flows: [createKitchenFlow()], inspect: (e) => seen.push(e.type) });
+    const { flowId } = await manager.init('kitchen');
+    await manager.configure(flowId, { nextStepId: 'signin' });
+    expect(seen).toContain('@xstate.actor');
+    expect(seen).toContain('@xstate.event');
   });
 
   it('the machine is a real XState machine', async () => {
