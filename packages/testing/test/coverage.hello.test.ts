@@ -6,13 +6,21 @@ import {
   createFlowHarness,
   type FlowHarness,
   formatCoverageTable,
+  runCoverage,
 } from '../src/index.ts';
 import { fakeHelloClient } from './helloDoubles.ts';
 
-/** One world per replayed path: a harness over a hello flow whose client the recipes steer. */
+// Defining a flow compiles its forms (~100 ms), so the worlds share one whose client delegates to
+// the current world's double. Replays run one after another.
+let double = fakeHelloClient();
+const helloFlow = createHelloFlow({
+  client: { connect: (host, token) => double.client.connect(host, token) },
+});
+
+/** One world per replayed path: a harness over the hello flow, with a fresh client double. */
 function helloWorld() {
-  const double = fakeHelloClient();
-  const h = createFlowHarness({ flows: [createHelloFlow({ client: double.client })] });
+  double = fakeHelloClient();
+  const h = createFlowHarness({ flows: [helloFlow] });
   return { manager: h.manager, h, double };
 }
 type HelloWorld = ReturnType<typeof helloWorld>;
@@ -102,10 +110,37 @@ const helloOptions: CoverageSpec<HelloWorld> = {
 
 describe('path coverage: hello', () => {
   it('reaches every declared step, edge and end of the config and options flows', async () => {
-    const flow = createHelloFlow();
-    const config = await coverage(flow, helloConfig);
-    const options = await coverage(flow.options!, helloOptions);
+    const config = await coverage(helloFlow, helloConfig);
+    const options = await coverage(helloFlow.options!, helloOptions);
     console.log(formatCoverageTable([config, options]));
     expect(config.ok && options.ok).toBe(true);
+  });
+
+  it('confirms the waiver: a concurrent setup of the same device ends already_configured, not already_in_progress', async () => {
+    const { unreachable: _, ...spec } = helloConfig;
+    const report = await runCoverage(helloFlow, {
+      ...spec,
+      edges: {
+        ...spec.edges,
+        user: {
+          ...spec.edges.user,
+          already_in_progress: {
+            input: { host: 'kitchen.local', apiToken: 'hello-1' },
+            // Another setup of the device, held inside its connection check, as in HA's concurrency tests.
+            arrange: async ({ h, double }) => {
+              const other = await h.init('hello');
+              const held = new Promise<never>(() => {});
+              const connect = double.client.connect;
+              double.client.connect = (host, token) => (host === 'held' ? held : connect(host, token));
+              void h.configure(other.flowId, { host: 'held', apiToken: 'hello-1' });
+            },
+          },
+        },
+      },
+    });
+    expect(report.failures).toEqual([
+      '[user] user --already_in_progress--> abort_already_in_progress: expected abort "already_in_progress", got create_entry "Hello kitchen.local"',
+      'end "abort_already_in_progress" was never reached',
+    ]);
   });
 });
