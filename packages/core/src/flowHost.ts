@@ -10,6 +10,8 @@ export interface FlowHost {
   findEntryByUniqueId(domain: string, uniqueId: string): Promise<ConfigEntry | undefined>;
   /** Another non-reauth flow of this handler in progress with this unique id? */
   otherFlowHasUniqueId(handler: string, uniqueId: string, exceptFlowId: string): boolean;
+  /** Records the flow's unique id at once, so a concurrent flow's check sees it mid-step. */
+  claimUniqueId(flowId: string, uniqueId: string): void;
   updateEntry(
     entryId: string,
     changes: { data?: JsonObject; options?: JsonObject; title?: string },
@@ -26,6 +28,7 @@ export const detachedHost: FlowHost = {
   getEntry: async () => undefined,
   findEntryByUniqueId: async () => undefined,
   otherFlowHasUniqueId: () => false,
+  claimUniqueId: () => {},
   updateEntry: async () => noEntries(),
   reloadEntry: async () => noEntries(),
   reportProgress: () => {},

@@ -89,6 +89,8 @@ export class FlowManager {
   /** Every flow in progress, by id: the store's record (snapshot included for non-durable stores). */
   private readonly index = new Map<string, FlowRecord>();
   private readonly live = new Map<string, LiveFlow>();
+  /** `handler \0 uniqueId` → flow ids: unique-id checks stay O(1) with 100,000 flows in progress. */
+  private readonly byUniqueId = new Map<string, Set<string>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly progressFraction = new Map<string, number>();
   private readonly listeners = new Set<(event: FlowEvent) => void>();
@@ -179,8 +181,9 @@ export class FlowManager {
       updatedAt: this.clock.now(),
     };
     if (opts.entryId !== undefined) record.entryId = opts.entryId;
-    if (source === 'reauth' && opts.entryId)
-      record.uniqueId = this.entries.get(opts.entryId)?.uniqueId ?? undefined;
+    // A reauth flow carries its entry's unique id from the start (it never blocks other flows).
+    const entryUniqueId =
+      source === 'reauth' && opts.entryId ? this.entries.get(opts.entryId)?.uniqueId : undefined;
     const actor = createActor(this.machineFor(flow), {
       ...(this.inspect ? { inspect: this.inspect } : {}),
       input: {
@@ -193,6 +196,7 @@ export class FlowManager {
     });
     const live: LiveFlow = { actor, flow, record };
     this.indexRecord(record);
+    if (entryUniqueId) this.tagUniqueId(record, entryUniqueId);
     this.live.set(flowId, live);
     return this.serial(flowId, async () => {
       actor.start();
@@ -342,6 +346,30 @@ export class FlowManager {
 
   private indexRecord(record: FlowRecord): void {
     this.index.set(record.flowId, record);
+    if (record.uniqueId !== undefined) this.tagUniqueId(record, record.uniqueId, true);
+  }
+
+  private tagUniqueId(record: FlowRecord, uniqueId: string, force = false): void {
+    if (record.uniqueId === uniqueId && !force) return;
+    this.untagUniqueId(record);
+    record.uniqueId = uniqueId;
+    const key = `${record.handler}\0${uniqueId}`;
+    let ids = this.byUniqueId.get(key);
+    if (!ids) this.byUniqueId.set(key, (ids = new Set()));
+    ids.add(record.flowId);
+  }
+
+  private untagUniqueId(record: FlowRecord): void {
+    if (record.uniqueId === undefined) return;
+    const key = `${record.handler}\0${record.uniqueId}`;
+    const ids = this.byUniqueId.get(key);
+    ids?.delete(record.flowId);
+    if (ids?.size === 0) this.byUniqueId.delete(key);
+  }
+
+  private flowsWithUniqueId(handler: string, uniqueId: string): FlowRecord[] {
+    const ids = this.byUniqueId.get(`${handler}\0${uniqueId}`) ?? [];
+    return [...ids].map((id) => this.index.get(id)).filter((r): r is FlowRecord => r !== undefined);
   }
 
   /** The live actor for a flow, restoring it from its snapshot if it was idle. */
@@ -393,7 +421,7 @@ export class FlowManager {
     const record = live.record;
     record.stepId = stepOf(snapshot.value);
     record.updatedAt = this.clock.now();
-    if (ctx.uniqueId !== undefined) record.uniqueId = ctx.uniqueId;
+    if (ctx.uniqueId !== undefined) this.tagUniqueId(record, ctx.uniqueId);
     // A non-durable store only needs the snapshot when the actor is evicted.
     if (this.store.durable) {
       record.snapshot = JSON.stringify(live.actor.getPersistedSnapshot());
@@ -504,12 +532,8 @@ export class FlowManager {
   }
 
   private async abortOthersWithUniqueId(except: FlowRecord, uniqueId: string): Promise<void> {
-    const others = [...this.index.values()].filter(
-      (r) =>
-        r.flowId !== except.flowId &&
-        r.handler === except.handler &&
-        r.uniqueId === uniqueId &&
-        r.kind === 'config',
+    const others = this.flowsWithUniqueId(except.handler, uniqueId).filter(
+      (r) => r.flowId !== except.flowId && r.kind === 'config',
     );
     for (const other of others) {
       void this.serial(other.flowId, async () => {
@@ -540,9 +564,7 @@ export class FlowManager {
       data: {},
       source: 'ignore',
     });
-    const others = [...this.index.values()].filter(
-      (r) => r.handler === flow.domain && r.uniqueId === d.uniqueId && r.source === 'discovery',
-    );
+    const others = this.flowsWithUniqueId(flow.domain, d.uniqueId).filter((r) => r.source === 'discovery');
     for (const o of others) await this.abort(o.flowId, 'already_configured');
     return { ...base, type: 'create_entry', title, entry: summary(entry) };
   }
@@ -550,6 +572,7 @@ export class FlowManager {
   private async remove(flowId: string, result: FlowResult | undefined): Promise<void> {
     const record = this.index.get(flowId);
     const live = this.live.get(flowId);
+    if (record) this.untagUniqueId(record);
     this.index.delete(flowId);
     this.live.delete(flowId);
     this.progressFraction.delete(flowId);
@@ -604,18 +627,13 @@ export class FlowManager {
     return {
       getEntry: async (entryId) => this.entries.get(entryId),
       findEntryByUniqueId: async (domain, uniqueId) => this.entries.findByUniqueId(domain, uniqueId),
-      otherFlowHasUniqueId: (handler, uniqueId, exceptFlowId) => {
-        for (const r of this.index.values()) {
-          if (
-            r.flowId !== exceptFlowId &&
-            r.handler === handler &&
-            r.uniqueId === uniqueId &&
-            r.source !== 'reauth'
-          ) {
-            return true;
-          }
-        }
-        return false;
+      otherFlowHasUniqueId: (handler, uniqueId, exceptFlowId) =>
+        this.flowsWithUniqueId(handler, uniqueId).some(
+          (r) => r.flowId !== exceptFlowId && r.source !== 'reauth',
+        ),
+      claimUniqueId: (flowId, uniqueId) => {
+        const record = this.index.get(flowId);
+        if (record) this.tagUniqueId(record, uniqueId);
       },
       updateEntry: (entryId, changes) => this.entries.update(entryId, changes),
       reloadEntry: (entryId) => this.entries.reload(entryId),

@@ -76,6 +76,11 @@ export async function runStep(
     async setUniqueId(uniqueId, opts) {
       state.uniqueId = uniqueId;
       const raise = opts?.raiseOnProgress ?? true;
+      const taken =
+        raise &&
+        context.source !== 'reauth' &&
+        host.otherFlowHasUniqueId(flow.domain, uniqueId, context.flowId);
+      host.claimUniqueId(context.flowId, uniqueId);
       if (
         raise &&
         context.source !== 'reauth' &&
