@@ -1,0 +1,95 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../src/commands/run.ts';
+import { type ScriptedAnswer, ScriptedIO } from '../src/terminal/scriptedIO.ts';
+
+/** `configflow run` with a scripted terminal; returns the exit code, stderr and what was shown. */
+async function runWith(argv: string[], answers: ScriptedAnswer[] = []) {
+  let err = '';
+  const io = new ScriptedIO(answers);
+  const code = await run(argv, { io: () => io, stderr: (t) => (err += t) });
+  return { code, err, io };
+}
+
+async function entriesIn(dir: string) {
+  return JSON.parse(await readFile(join(dir, 'entries.json'), 'utf8')).entries as {
+    entryId: string;
+    title: string;
+    data: Record<string, unknown>;
+    options: Record<string, unknown>;
+  }[];
+}
+
+describe('configflow run', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'configflow-run-'));
+  });
+  afterEach(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs the user flow on the app over the data dir, so the entry persists', async () => {
+    const { code } = await runWith(['hello', '--data-dir', dataDir], ['kitchen.local', 'hello-1']);
+    expect(code).toBe(0);
+    const [entry] = await entriesIn(dataDir);
+    expect(entry).toMatchObject({ title: 'Hello at kitchen.local', data: { host: 'kitchen.local' } });
+  });
+
+  it('runs reauth and options flows for an existing entry', async () => {
+    await runWith(['hello', '--data-dir', dataDir], ['kitchen.local', 'hello-1']);
+    const [entry] = await entriesIn(dataDir);
+    const id = entry!.entryId;
+
+    const reauth = await runWith(
+      ['hello', '--source', 'reauth', '--entry', id, '--data-dir', dataDir],
+      ['hello-2'],
+    );
+    expect(reauth.code).toBe(0);
+    expect(reauth.io.transcript).toContain('◇ Sign in to Hello at kitchen.local again');
+    expect((await entriesIn(dataDir))[0]!.data.apiToken).toBe('hello-2');
+
+    const options = await runWith(
+      ['hello', '--source', 'options', '--entry', id, '--data-dir', dataDir],
+      ['30', 'Hi'],
+    );
+    expect(options.code).toBe(0);
+    expect(options.io.transcript.at(-1)).toBe('└ Saved the options of Hello at kitchen.local');
+    expect((await entriesIn(dataDir))[0]!.options).toEqual({ scanInterval: 30, greeting: 'Hi' });
+  });
+
+  it('exits 1 when the flow aborts', async () => {
+    await runWith(['hello', '--data-dir', dataDir], ['kitchen.local', 'hello-1']);
+    const again = await runWith(['hello', '--data-dir', dataDir], ['kitchen.local', 'hello-1']);
+    expect(again.code).toBe(1);
+    expect(again.io.transcript.at(-1)).toBe('■ This device is already configured');
+  });
+
+  it('rejects an unknown domain, source or entry with exit 2 and what would work', async () => {
+    const domain = await runWith(['nope', '--data-dir', dataDir]);
+    expect(domain).toMatchObject({ code: 2 });
+    expect(domain.err).toMatch(/unknown domain "nope" \(known: .*hello/);
+
+    const source = await runWith(['hello', '--source', 'discovery', '--data-dir', dataDir]);
+    expect(source.code).toBe(2);
+    expect(source.err).toContain('has no source "discovery" (it has user, reauth, reconfigure, options)');
+
+    const noEntry = await runWith(['hello', '--source', 'reauth', '--data-dir', dataDir]);
+    expect(noEntry.code).toBe(2);
+    expect(noEntry.err).toContain('--source reauth needs --entry <id>; there are no hello entries');
+
+    await runWith(['hello', '--data-dir', dataDir], ['kitchen.local', 'hello-1']);
+    const [entry] = await entriesIn(dataDir);
+    const wrong = await runWith(['hello', '--source', 'reauth', '--entry', 'x', '--data-dir', dataDir]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain(
+      `no hello entry "x"; hello entries: ${entry!.entryId} (Hello at kitchen.local)`,
+    );
+
+    const flag = await runWith(['hello', '--bogus']);
+    expect(flag.code).toBe(2);
+    expect(flag.err).toContain("Unknown option '--bogus'");
+  });
+});
