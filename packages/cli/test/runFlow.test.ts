@@ -246,6 +246,16 @@ describe('runFlow: forms', () => {
   });
 });
 
+describe('runFlow: the sample in docs/terminal.md', () => {
+  it('runs hello from a list of answers', async () => {
+    const manager = new FlowManager({ flows: [createHelloFlow()] });
+    const io = new ScriptedIO(['kitchen.local', 'hello-1']);
+    const outcome = await runFlow({ manager, handler: 'hello', io });
+    expect(outcome.type).toBe('create_entry');
+    expect(io.transcript.at(-1)).toBe('└ Created Hello at kitchen.local');
+  });
+});
+
 describe('runFlow: menus, progress, external steps and ends', () => {
   it('renders a menu as a select of translated options', async () => {
     const { manager, io } = setUp(['give_up', true]);
