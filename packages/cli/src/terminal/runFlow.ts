@@ -100,7 +100,7 @@ export async function runFlow(opts: RunFlowOptions): Promise<RunFlowOutcome> {
               ...(ph ? { placeholders: ph } : {}),
               ...(errors ? { errors } : {}),
               ...(previous ? { previous } : {}),
-              bare: result.type === 'external' && !errors,
+              bare: result.type === 'external',
             });
             answers.set(result.stepId, input);
             try {
