@@ -28,13 +28,13 @@ export interface MachineSpec {
 export function stepAborts(step: AnyStep): string[] {
   if (step.kind === 'menu') return [];
   const aborts = [...(step.aborts ?? [])];
-  if (step.kind === 'progress' && !aborts.includes(UNKNOWN)) aborts.push(UNKNOWN);
+  if ((step.kind === 'progress' || step.kind === 'decide') && !aborts.includes(UNKNOWN)) aborts.push(UNKNOWN);
   return aborts;
 }
 
 /** Every error key a step can re-show with (declared ones plus the reserved `unknown`). */
 export function stepErrors(step: AnyStep): string[] {
-  if (step.kind === 'menu' || step.kind === 'progress') return [];
+  if (step.kind === 'menu' || step.kind === 'progress' || step.kind === 'decide') return [];
   const errors = [...(step.errors ?? [])];
   if (!errors.includes(UNKNOWN)) errors.push(UNKNOWN);
   return errors;
@@ -86,7 +86,7 @@ export function compileMachine(spec: MachineSpec): AnyStateMachine {
         actions: 'commit',
       });
     }
-    if (step.kind !== 'progress') {
+    if (step.kind === 'form' || step.kind === 'external') {
       edges.push({ guard: { type: 'showsErrors' }, target: target(`${stepId}.idle`), actions: 'commit' });
     }
     return edges;
@@ -124,20 +124,21 @@ export function compileMachine(spec: MachineSpec): AnyStateMachine {
         }),
         onDone: onDone(stepId, step),
       };
+      const crash = { target: target(abortState(UNKNOWN)), actions: 'crash' };
       states[stepId] =
         step.kind === 'progress'
-          ? {
-              meta,
-              invoke: { ...invoke, onError: { target: target(abortState(UNKNOWN)), actions: 'crash' } },
-            }
-          : {
-              meta,
-              initial: 'idle',
-              states: {
-                idle: { on: { SUBMIT: 'running' } },
-                running: { invoke: { ...invoke, onError: { target: 'idle', actions: 'fail' } } },
-              },
-            };
+          ? { meta, invoke: { ...invoke, onError: crash } }
+          : step.kind === 'decide'
+            ? // Always "running": the manager waits for a decision, so no one ever sees this step.
+              { meta, initial: 'running', states: { running: { invoke: { ...invoke, onError: crash } } } }
+            : {
+                meta,
+                initial: 'idle',
+                states: {
+                  idle: { on: { SUBMIT: 'running' } },
+                  running: { invoke: { ...invoke, onError: { target: 'idle', actions: 'fail' } } },
+                },
+              };
       if (step.next?.includes(CREATE_ENTRY_STATE)) ends.add(CREATE_ENTRY_STATE);
       for (const reason of stepAborts(step)) ends.add(abortState(reason));
     }

@@ -1,3 +1,4 @@
+import type { FormDescription } from '@configflow/forms';
 import type { ConfigEntry } from './configEntry.ts';
 import type { ConfigFlow } from './defineConfigFlow.ts';
 import type { FlowMachineContext } from './machineContext.ts';
@@ -26,7 +27,7 @@ export async function renderResult(args: {
     initData: context.initData,
     entry,
   };
-  const info = (await step.render?.(api)) ?? {};
+  const info = ('render' in step ? await step.render?.(api) : undefined) ?? {};
   const placeholders: Record<string, string> = {
     // A reauth form always names the entry it is about (Home Assistant does the same).
     ...(entry && context.source !== 'user' ? { name: entry.title } : {}),
@@ -40,11 +41,12 @@ export async function renderResult(args: {
   switch (step.kind) {
     case 'menu':
       return { ...base, type: 'menu', menuOptions: [...step.options], ...withPlaceholders };
+    case 'decide':
     case 'progress':
       return {
         ...base,
         type: 'progress',
-        progressAction: step.progressAction,
+        progressAction: step.kind === 'progress' ? step.progressAction : stepId,
         ...(args.progress !== undefined ? { progress: args.progress } : {}),
         ...withPlaceholders,
       };
@@ -52,7 +54,7 @@ export async function renderResult(args: {
       const form = flow.form(stepId)!;
       const secrets = flow.secretFields(stepId);
       const stored = (entry?.data ?? {}) as JsonObject;
-      const description = form.describe({
+      const described = form.describe({
         // Reauth and reconfigure forms start from the entry's values (the forms layer drops secrets).
         suggested: {
           ...(entry && context.source !== 'user' && flow.kind === 'config' ? entry.data : {}),
@@ -64,6 +66,7 @@ export async function renderResult(args: {
         ...(flow.strings ? { strings: flow.strings } : {}),
         placeholders,
       });
+      const description = info.options ? withOptions(described, info.options) : described;
       if (step.kind === 'external') {
         return {
           ...base,
@@ -84,4 +87,19 @@ export async function renderResult(args: {
       };
     }
   }
+}
+
+/** Overlays render-time choices: a field with options becomes a select of exactly those. */
+function withOptions(
+  description: FormDescription,
+  options: Record<string, { value: string; label: string }[]>,
+): FormDescription {
+  return {
+    ...description,
+    fields: description.fields.map((f) =>
+      options[f.name]
+        ? { ...f, options: options[f.name], widget: f.widget === 'multiselect' ? 'multiselect' : 'select' }
+        : f,
+    ),
+  };
 }

@@ -110,6 +110,7 @@ export async function runStep(
         throw new FlowError('no_entry', 'abortIfUniqueIdMismatch needs a reauth or reconfigure flow');
       if (state.uniqueId !== (linked.uniqueId ?? undefined)) abort(opts?.reason ?? 'unique_id_mismatch');
     },
+    findEntry: (uniqueId) => host.findEntryByUniqueId(flow.domain, uniqueId),
     getReauthEntry: () => entryFor('reauth'),
     getReconfigureEntry: () => entryFor('reconfigure'),
     async updateReloadAndAbort(target, changes) {
@@ -130,8 +131,8 @@ export async function runStep(
   let outcome: Outcome;
   try {
     outcome =
-      step.kind === 'progress'
-        ? await step.run(api)
+      step.kind === 'progress' || step.kind === 'decide'
+        ? await (step.run as (a: unknown) => Outcome)(api)
         : await (step.submit as (i: unknown, a: unknown) => Outcome)(input, api);
   } catch (error) {
     if (error instanceof AbortFlow)

@@ -3,7 +3,7 @@ import type { ConfigEntry } from './configEntry.ts';
 import type { Outcome } from './outcome.ts';
 import type { Json, JsonObject, Source } from './types.ts';
 
-export type StepKind = 'form' | 'menu' | 'progress' | 'external';
+export type StepKind = 'form' | 'menu' | 'progress' | 'external' | 'decide';
 
 /** Context for rendering a step (Home Assistant calls the step with `user_input=None`). */
 export interface RenderApi<C> {
@@ -21,6 +21,8 @@ export interface RenderApi<C> {
 export interface RenderInfo {
   placeholders?: Record<string, string>;
   suggested?: Record<string, unknown>;
+  /** Choices known only at render time (e.g. the vehicles on an account): the field becomes a select. */
+  options?: Record<string, { value: string; label: string }[]>;
 }
 
 /** What a step handler gets. `N`: declared next steps (and `create_entry`), `A`: aborts, `E`: error keys. */
@@ -45,6 +47,8 @@ export interface StepApi<C, N extends string, A extends string, E extends string
   setUniqueId(uniqueId: string, opts?: { raiseOnProgress?: boolean }): Promise<ConfigEntry | undefined>;
   abortIfUniqueIdConfigured(opts?: { updates?: JsonObject; reload?: boolean }): Promise<void>;
   abortIfUniqueIdMismatch(opts?: { reason?: A }): void;
+  /** The entry of this domain with that unique id, if any: a look-up that claims nothing. */
+  findEntry(uniqueId: string): Promise<ConfigEntry | undefined>;
   getReauthEntry(): ConfigEntry;
   getReconfigureEntry(): ConfigEntry;
   /** Update the entry, reload it, and end the flow with `reauth_successful`/`reconfigure_successful`. */
@@ -76,7 +80,8 @@ export interface FormStep<C, S extends z.ZodObject, N extends string, A extends 
   schema: S;
   lastStep?: boolean;
   render?: (flow: RenderApi<C>) => RenderInfo | Promise<RenderInfo>;
-  submit: (input: z.output<S>, flow: StepApi<C, N, A, E>) => Outcome<N, A, E> | Promise<Outcome<N, A, E>>;
+  // Method syntax on purpose: handlers of any flow fit the heterogeneous step table (`AnyStep`).
+  submit(input: z.output<S>, flow: StepApi<C, N, A, E>): Outcome<N, A, E> | Promise<Outcome<N, A, E>>;
 }
 
 export interface MenuStep<C, N extends string> {
@@ -93,7 +98,16 @@ export interface ProgressStep<C, N extends string, A extends string, E extends s
   /** Translation key for the progress text (`config.progress.<action>`). */
   progressAction: string;
   render?: (flow: RenderApi<C>) => RenderInfo | Promise<RenderInfo>;
-  run: (flow: StepApi<C, N, A, E>) => Outcome<N, A, E> | Promise<Outcome<N, A, E>>;
+  run(flow: StepApi<C, N, A, E>): Outcome<N, A, E> | Promise<Outcome<N, A, E>>;
+}
+
+/** A step with no UI: it decides where the flow goes (e.g. skip a menu when there is nothing to choose). */
+export interface DecideStep<C, N extends string, A extends string> {
+  kind: 'decide';
+  next?: readonly N[];
+  aborts?: readonly A[];
+  description?: string;
+  run(flow: StepApi<C, N, A, never>): Outcome<N, A, never> | Promise<Outcome<N, A, never>>;
 }
 
 export interface ExternalStep<C, S extends z.ZodObject, N extends string, A extends string, E extends string>
@@ -104,7 +118,8 @@ export interface ExternalStep<C, S extends z.ZodObject, N extends string, A exte
   /** What the external side reports back (a callback, or a box the user pastes into). */
   schema: S;
   render?: (flow: RenderApi<C>) => RenderInfo | Promise<RenderInfo>;
-  submit: (input: z.output<S>, flow: StepApi<C, N, A, E>) => Outcome<N, A, E> | Promise<Outcome<N, A, E>>;
+  // Method syntax on purpose: handlers of any flow fit the heterogeneous step table (`AnyStep`).
+  submit(input: z.output<S>, flow: StepApi<C, N, A, E>): Outcome<N, A, E> | Promise<Outcome<N, A, E>>;
 }
 
 /** Any step of any flow: the step table is heterogeneous by design. */
@@ -112,7 +127,8 @@ export type AnyStep =
   | FormStep<any, any, any, any, any>
   | MenuStep<any, any>
   | ProgressStep<any, any, any, any>
-  | ExternalStep<any, any, any, any, any>;
+  | ExternalStep<any, any, any, any, any>
+  | DecideStep<any, any, any>;
 
 /** Typed step builders, handed to `steps: (s) => ({...})` so every handler sees the flow's context type. */
 export interface StepBuilders<C> {
@@ -123,6 +139,9 @@ export interface StepBuilders<C> {
     const E extends string = never,
   >(step: Omit<FormStep<C, S, N, A, E>, 'kind'>): FormStep<C, S, N, A, E>;
   menu<const N extends string>(step: Omit<MenuStep<C, N>, 'kind'>): MenuStep<C, N>;
+  decide<const N extends string = never, const A extends string = never>(
+    step: Omit<DecideStep<C, N, A>, 'kind'>,
+  ): DecideStep<C, N, A>;
   progress<const N extends string = never, const A extends string = never, const E extends string = never>(
     step: Omit<ProgressStep<C, N, A, E>, 'kind'>,
   ): ProgressStep<C, N, A, E>;
@@ -138,6 +157,7 @@ export function stepBuilders<C>(): StepBuilders<C> {
   return {
     form: (step) => ({ kind: 'form', ...step }),
     menu: (step) => ({ kind: 'menu', ...step }),
+    decide: (step) => ({ kind: 'decide', ...step }),
     progress: (step) => ({ kind: 'progress', ...step }),
     external: (step) => ({ kind: 'external', ...step }),
   };

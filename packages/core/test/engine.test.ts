@@ -157,6 +157,62 @@ describe('flow results, through the manager', () => {
   });
 });
 
+describe('decide steps and render-time options', () => {
+  const pickFlow = (known: string[]) =>
+    defineConfigFlow({
+      domain: 'pick',
+      sources: { user: 'route' },
+      steps: ({ decide, form, menu }) => ({
+        // No UI: skip the menu when there is nothing to choose between.
+        route: decide({
+          next: ['choose', 'manual'],
+          run: (flow) => flow.next(known.length > 0 ? 'choose' : 'manual'),
+        }),
+        choose: form({
+          schema: z.object({ device: z.string() }),
+          next: ['create_entry', 'more'],
+          aborts: ['already_configured'],
+          render: () => ({ options: { device: known.map((d) => ({ value: d, label: `Device ${d}` })) } }),
+          async submit({ device }, flow) {
+            if (await flow.findEntry(device)) return flow.abort('already_configured');
+            return flow.createEntry({ title: device, data: { device } });
+          },
+        }),
+        more: menu({ options: ['manual'] }),
+        manual: form({
+          schema: z.object({ device: z.string() }),
+          next: ['create_entry'],
+          submit: ({ device }, flow) => flow.createEntry({ title: device, data: { device } }),
+        }),
+      }),
+    });
+
+  it('a decide step picks the first step with no result of its own', async () => {
+    const none = new FlowManager({ flows: [pickFlow([])] });
+    expect(await none.init('pick')).toMatchObject({ type: 'form', stepId: 'manual' });
+    const some = new FlowManager({ flows: [pickFlow(['a', 'b'])] });
+    const shown = await some.init('pick');
+    expect(shown).toMatchObject({ type: 'form', stepId: 'choose' });
+    const field = (shown.form as { fields: { widget: string; options?: unknown }[] }).fields[0];
+    expect(field).toMatchObject({
+      widget: 'select',
+      options: [
+        { value: 'a', label: 'Device a' },
+        { value: 'b', label: 'Device b' },
+      ],
+    });
+  });
+
+  it('findEntry looks up an entry without claiming the unique id', async () => {
+    const manager = new FlowManager({ flows: [pickFlow(['a'])] });
+    await manager.entries.add({ domain: 'pick', title: 'a', uniqueId: 'a', data: {}, source: 'user' });
+    const first = await manager.init('pick');
+    expect(await manager.configure(first.flowId, { device: 'a' })).toMatchObject({
+      reason: 'already_configured',
+    });
+  });
+});
+
 describe('errors, the way a user needs them', () => {
   it('schema failures never reach the handler and leave the flow where it was', async () => {
     let calls = 0;
