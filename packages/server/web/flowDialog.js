@@ -85,7 +85,7 @@ export class FlowDialog {
     this.handler.textContent = `${result.handler} · ${result.source}`;
     this.title.textContent = result.form ? text(result.form.title) : (result.texts?.title ?? result.stepId);
     void this.chart.show(result.handler, result.source, chartStep(result));
-    this.body.replaceChildren(...this.render(result));
+    this.body.replaceChildren(...this.render(result).filter(Boolean));
     this.body.querySelector('input:not([type=hidden]),select,textarea,button')?.focus();
   }
 

@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const BIN = resolve(import.meta.dirname, '../../bin/configflow.js');
+
+export interface ServeProcess {
+  child: ChildProcess;
+  /** `configflow listening on …` */
+  url: string;
+  /** `Ford simulator listening on …`, when the embedded simulator runs. */
+  simulatorUrl: string | undefined;
+  stdout(): string;
+  stderr(): string;
+  /** Sends a signal and resolves with the exit code once the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs `configflow serve …` as a real process and resolves once it prints its URL. */
+export function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const handle = (url: string): ServeProcess => ({
+    child,
+    url,
+    simulatorUrl: /Ford simulator listening on (\S+)/.exec(out)?.[1],
+    stdout: () => out,
+    stderr: () => err,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  });
+  return new Promise((resolvePromise, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      const match = /configflow listening on (\S+)/.exec(out);
+      if (match) resolvePromise(handle(match[1]!));
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      err += chunk;
+    });
+    void exited.then((code) =>
+      reject(new Error(`configflow serve exited (${code}) before listening:\n${out}\n${err}`)),
+    );
+  });
+}
+
+/** Runs `configflow serve …` to completion (for usage errors and --help). */
+export function runServe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
+  return new Promise((done) => child.once('exit', (code) => done({ code, stdout, stderr })));
+}
