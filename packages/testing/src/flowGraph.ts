@@ -65,7 +65,7 @@ export function flowEdges(flow: ConfigFlow): FlowEdge[] {
       });
     }
     if (step.kind === 'form' || step.kind === 'external') {
-      const rawErrors = raw.kind === 'menu' ? [] : (raw.errors ?? []);
+      const rawErrors: readonly string[] = ('errors' in raw ? raw.errors : undefined) ?? [];
       add({
         stepId: step.stepId,
         name: 'errors',
@@ -106,11 +106,28 @@ export const nodeKey = (value: unknown): NodeKey => {
   return n.running ? `${n.stepId} (running)` : n.stepId;
 };
 
-/** The node where an edge's event applies: a form's running state, a progress or menu step itself. */
+/**
+ * The node where an edge's event applies: the running state of a form, external or decide step
+ * (a decide step is never anything but running), a progress or menu step itself.
+ */
 export function triggerNode(flow: ConfigFlow, edge: FlowEdge): NodeKey {
-  const kind = flow.steps[edge.stepId]?.kind;
-  return kind === 'form' || kind === 'external' ? `${edge.stepId} (running)` : edge.stepId;
+  const kind: string | undefined = flow.steps[edge.stepId]?.kind;
+  return kind === 'form' || kind === 'external' || kind === 'decide'
+    ? `${edge.stepId} (running)`
+    : edge.stepId;
 }
+
+/** The node an edge lands on: its target, or the running state of a decide step (never idle). */
+export function landingNode(flow: ConfigFlow, edge: FlowEdge): NodeKey {
+  const kind: string | undefined = flow.steps[edge.to]?.kind;
+  return kind === 'decide' ? `${edge.to} (running)` : edge.to;
+}
+
+/** Steps that run by themselves when entered (progress work, a decision): nobody submits to them. */
+export const runsOnEntry = (flow: ConfigFlow, stepId: string): boolean => {
+  const kind: string | undefined = flow.steps[stepId]?.kind;
+  return kind === 'progress' || kind === 'decide';
+};
 
 export interface GraphPath {
   source: Source;

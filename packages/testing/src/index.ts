@@ -1,3 +1,14 @@
+export {
+  anyJson,
+  deeplyNested,
+  formKey,
+  formsOf,
+  hostileBody,
+  hugeString,
+  pollutionBody,
+  validBody,
+  wrongType,
+} from './arbitraries.ts';
 export { formatCoverageTable } from './coverageTable.ts';
 export {
   type EdgeEvent,
@@ -8,6 +19,15 @@ export {
   type FlowGraph,
   flowEdges,
 } from './flowGraph.ts';
+export {
+  CANARY_SECRET,
+  type FuzzOp,
+  type FuzzOptions,
+  type FuzzStats,
+  fuzzFlows,
+  fuzzOps,
+  PropertyViolation,
+} from './fuzz.ts';
 export {
   createFlowHarness,
   type FlowHarness,

@@ -7,7 +7,9 @@ import {
   type FlowGraph,
   flowEdges,
   type GraphPath,
+  landingNode,
   type NodeKey,
+  runsOnEntry,
   stuckNodes,
   triggerNode,
 } from './flowGraph.ts';
@@ -158,7 +160,7 @@ export async function runCoverage<T extends { manager: FlowManager }>(
       failures.push(`${edgeName(edge)} ${edge.to}: no path of the statechart reaches it`);
     }
     for (const to of new Set(routes)) {
-      if (to !== edge.to)
+      if (to !== landingNode(flow, edge))
         failures.push(`${edgeName(edge)}: declared to lead to "${edge.to}", the machine goes to "${to}"`);
     }
   }
@@ -257,6 +259,8 @@ function mismatch(
   }
   const step = flow.steps[node];
   if (!step) return `step "${node}"`;
+  // A decide step is never shown: the next hop checks where it went.
+  if ((step.kind as string) === 'decide') return undefined;
   // A progress step may finish before its result is read: its progress_done event proves it was shown.
   if (step.kind === 'progress' && seenProgress.has(node)) return undefined;
   return r.type === step.kind && r.stepId === node ? undefined : `${step.kind} "${node}"`;
@@ -283,12 +287,13 @@ async function replay<T extends { manager: FlowManager }>(
       await plan[i]!.arrange?.(ctx);
     }
   };
-  // A progress step starts working when entered: arrange its edge (and any progress steps right after).
+  // Progress and decide steps start working when entered: arrange their edges (and those of any such
+  // steps right after) before the action that enters them.
   const arrangeProgressFrom = async (i: number, entering: string) => {
-    let step = flow.steps[entering];
-    while (step?.kind === 'progress' && i < hops.length) {
+    let stepId = entering;
+    while (runsOnEntry(flow, stepId) && i < hops.length) {
       await arrange(i);
-      step = flow.steps[hops[i]!.to];
+      stepId = hops[i]!.to;
       i++;
     }
   };
@@ -312,6 +317,7 @@ async function replay<T extends { manager: FlowManager }>(
     const expected = mismatch(flow, first, initial, progressShown());
     if (expected) return `${pathText(source, [])}: expected ${expected}, got ${describeResult(initial)}`;
     tally.steps.add(first);
+    let previous = initial;
     const problems = check ? resultTranslationProblems(flow, initial, check) : [];
     if (problems.length > 0) return `${pathText(source, [])}: ${problems.map((p) => p.message).join('; ')}`;
 
@@ -323,7 +329,10 @@ async function replay<T extends { manager: FlowManager }>(
       await arrange(i);
       await arrangeProgressFrom(i + 1, edge.to);
       let result: FlowResult;
-      if (step.kind === 'progress') {
+      if ((step.kind as string) === 'decide') {
+        // It already ran, inside the action that entered it: that action's result is where it went.
+        result = previous;
+      } else if (step.kind === 'progress') {
         result = await progressResult(manager, flowId, events, spec.progressTimeoutMs ?? 5000);
       } else if (step.kind === 'menu') {
         result = await manager.configure(flowId, { nextStepId: edge.name });
@@ -351,6 +360,7 @@ async function replay<T extends { manager: FlowManager }>(
       const problems = check ? resultTranslationProblems(flow, result, check) : [];
       if (problems.length > 0) return `${where(i)}: ${problems.map((p) => p.message).join('; ')}`;
       await recipe.check?.(result, ctx);
+      previous = result;
     }
     return undefined;
   } catch (error) {
@@ -400,7 +410,7 @@ function buildReport(
 ): CoverageReport {
   const steps: StepCoverage[] = Object.entries(flow.steps).map(([stepId, step]) => {
     const own = edges.filter((e) => e.stepId === stepId);
-    const declaredErrors = step.kind === 'menu' ? [] : [...(step.errors ?? [])];
+    const declaredErrors: string[] = [...(('errors' in step ? step.errors : undefined) ?? [])];
     return {
       stepId,
       kind: step.kind,
