@@ -152,11 +152,7 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
     }));
     if (all.length === 0) return flow.next('vin');
     const free: Vehicle[] = [];
-    for (const vehicle of all) {
-      if (!(await flow.setUniqueId(vehicle.vin, { raiseOnProgress: false }))) free.push(vehicle);
-    }
-    // Park the flow's unique id on the account until a VIN is chosen, so no VIN looks "in progress".
-    await flow.setUniqueId(`account:${session.accountId}`, { raiseOnProgress: false });
+    for (const vehicle of all) if (!(await flow.findEntry(vehicle.vin))) free.push(vehicle);
     if (free.length === 0) return flow.abort('no_vehicles');
     flow.context.vehicles = free;
     flow.context.accountVins = all.map((v) => v.vin);
@@ -189,10 +185,9 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
       accountVins: [],
     }),
     sources: { user: 'user', reauth: 'reauth_confirm', reconfigure: 'reconfigure' },
-    steps: ({ form, menu, progress, external }) => ({
+    steps: ({ form, menu, decide, external }) => ({
       // Decides without asking: a menu only when there is a signed-in account to add a vehicle to.
-      user: progress({
-        progressAction: 'check_accounts',
+      user: decide({
         next: ['setup_type', 'brand'],
         async run(flow) {
           const accounts = await listStoredAccounts(storageDir);
@@ -288,6 +283,8 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
         render: (flow) => ({
           placeholders: { vehicles: flow.context.vehicles.map((v) => `${v.label}: ${v.vin}`).join(', ') },
           suggested: flow.context.vehicles[0] ? { vin: flow.context.vehicles[0].vin } : {},
+          // The VINs not yet configured, as a select; typing one is still validated against the account.
+          options: { vin: flow.context.vehicles.map((v) => ({ value: v.vin, label: v.label })) },
         }),
         async submit({ vin }, flow) {
           const wanted = normalizeVin(vin);

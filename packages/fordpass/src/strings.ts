@@ -22,7 +22,6 @@ export const strings: Strings = {
     title: 'FordPass',
     config: {
       flow_title: 'FordPass',
-      progress: { check_accounts: 'Looking for signed-in Ford accounts…' },
       step: {
         user: { title: 'FordPass' },
         setup_type: {

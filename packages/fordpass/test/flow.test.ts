@@ -34,11 +34,8 @@ describe('config flow: user → brand → region → token → vehicle', () => {
     const account = await createAccount(sim, USER, [VIN_A, VIN_B]);
 
     const started = await manager.init('fordpass');
-    // No account stored yet: the user step goes straight to brand.
-    expect(started).toMatchObject({ type: 'progress', stepId: 'user' });
-    await manager.idle();
-    const brand = await manager.configure(started.flowId);
-    expect(brand).toMatchObject({ type: 'form', stepId: 'brand' });
+    // No account stored yet: the user step (a decide step, no UI) goes straight to brand.
+    expect(started).toMatchObject({ type: 'form', stepId: 'brand' });
     const region = await manager.configure(started.flowId, { brand: 'ford' });
     expect(region).toMatchObject({ type: 'form', stepId: 'region' });
     const token = await manager.configure(started.flowId, { region: 'deu' });
