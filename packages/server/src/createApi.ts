@@ -6,6 +6,7 @@ import { errorResponse } from './errorResponse.ts';
 import { EventStream } from './eventStream.ts';
 import { flowRoutes } from './flowRoutes.ts';
 import { handlerRoutes } from './handlerRoutes.ts';
+import { hostGuard } from './hostGuard.ts';
 import type { ServerApp } from './serverApp.ts';
 import { webAssets } from './webAssets.ts';
 
@@ -18,6 +19,8 @@ export interface ApiOptions {
   bodyLimit?: number;
   /** Where unexpected errors are logged (they reach the client only as a generic 500). */
   log?: (line: string) => void;
+  /** Refuse requests whose `Host` is not a loopback name (set when bound to loopback). */
+  loopbackOnly?: boolean;
 }
 
 /** The HTTP application: JSON API under `/api`, server-sent events, and the web UI at `/`. */
@@ -35,6 +38,7 @@ export function createApi(app: ServerApp, opts: ApiOptions = {}): { http: Hono; 
     c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404),
   );
 
+  if (opts.loopbackOnly) http.use('*', hostGuard());
   if (opts.token) http.use('/api/*', bearerAuth(opts.token));
   http.use(
     '/api/*',

@@ -7,6 +7,8 @@ import type { ServerApp } from './serverApp.ts';
 
 /** Comments keep idle connections open through proxies that drop silent ones. */
 const KEEPALIVE_MS = 20_000;
+/** A client this far behind is cut off rather than buffered without bound; it reconnects and re-reads. */
+const MAX_QUEUED = 1_000;
 
 /**
  * Server-sent events: flow progress (`created`, `progressed`, `progress`, `ended`) and entry changes
@@ -39,7 +41,8 @@ export class EventStream {
       let wake: (() => void) | undefined;
       let closed = false;
       const push = (m: { event: string; data: string }) => {
-        queue.push(m);
+        if (queue.length >= MAX_QUEUED) closed = true;
+        else queue.push(m);
         wake?.();
       };
       const close = () => {

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { type ApiOptions, createApi } from './createApi.ts';
+import { isLoopback } from './hostGuard.ts';
 import type { ServerApp } from './serverApp.ts';
 
 export interface StartServerOptions extends ApiOptions {
@@ -26,8 +27,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 
 /** Serves the API and web UI over the given app. The app stays the caller's to close. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
-  const { http, events } = createApi(opts.app, opts);
   const host = opts.host ?? DEFAULT_HOST;
+  const { http, events } = createApi(opts.app, { ...opts, loopbackOnly: isLoopback(host) });
   const server = createAdaptorServer({ fetch: http.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

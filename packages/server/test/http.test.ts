@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,6 +31,23 @@ describe('protocol', () => {
     expect(await r.json()).toMatchObject({ error: 'not_found' });
     expect((await raw(t, '/no-such-page.html')).status).toBe(404);
     expect((await raw(t, '/api/flows', { method: 'PUT' })).status).toBe(404);
+  });
+
+  it('refuses requests addressed to another host name (DNS rebinding) when bound to loopback', async () => {
+    const t = await start();
+    const get = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${t.url}/api/handlers`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await get('evil.example:8123')).toBe(403);
+    expect(await get(`localhost:${t.server.port}`)).toBe(200);
+    expect(await get(`127.0.0.1:${t.server.port}`)).toBe(200);
+    expect(await get(`[::1]:${t.server.port}`)).toBe(200);
   });
 
   it('answers malformed JSON with a 400 and a message', async () => {
