@@ -17,11 +17,14 @@ import { resultTranslationProblems, type TranslationCheckOptions } from './trans
 
 /** How to make one step take one edge: the user's input, and how to set the doubles up for it. */
 export interface EdgeRecipe<T> {
-  /** What the user submits (form and external steps). A function gets the setup's context. */
-  input?: unknown | ((ctx: T) => unknown);
   /**
-   * Sets the doubles up so the step takes this edge. Runs before the step's handler: for a progress
-   * step, that is before the step is entered (its work starts on entry).
+   * What the user submits (form and external steps). A function gets the setup's context and the
+   * result showing the step (an external step's URL, say).
+   */
+  input?: unknown | ((ctx: T, shown: FlowResult) => unknown);
+  /**
+   * Sets the doubles up so the step takes this edge. Runs before the step's handler: for progress and
+   * decide steps, that is before the step is entered (their work starts on entry).
    */
   arrange?: (ctx: T) => void | Promise<void>;
   /** Extra assertions on the result this edge produced (e.g. the entry's data was updated). */
@@ -337,7 +340,7 @@ async function replay<T extends { manager: FlowManager }>(
       } else if (step.kind === 'menu') {
         result = await manager.configure(flowId, { nextStepId: edge.name });
       } else {
-        const input = typeof recipe.input === 'function' ? recipe.input(ctx) : recipe.input;
+        const input = typeof recipe.input === 'function' ? await recipe.input(ctx, previous) : recipe.input;
         result = await manager.configure(flowId, input ?? {});
       }
       const landing = mismatch(flow, edge.to, result, progressShown());
