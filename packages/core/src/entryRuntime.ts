@@ -259,7 +259,8 @@ export class EntryRuntime {
     let entry = this.manager.entries.get(entryId);
     const integration = entry && this.integrations.get(entry.domain);
     if (!entry || !integration || entry.source === 'ignore') return entry?.state ?? 'not_loaded';
-    if (entry.state === 'loaded') return 'loaded';
+    // Loaded by this runtime already. A stored `loaded` from before a crash means nothing: set it up.
+    if (entry.state === 'loaded' && this.slots.get(entryId)?.handle !== undefined) return 'loaded';
 
     const migrated = await this.migrate(entry, integration);
     if (!migrated) return 'migration_error';

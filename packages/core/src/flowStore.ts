@@ -51,11 +51,16 @@ export class MemoryFlowStore implements FlowStore {
 
 const FLOW_STORE_VERSION = 1;
 
-/** Flows in one JSON file, rewritten atomically (coalesced) after every change. */
+/**
+ * Flows in one JSON file, rewritten atomically after every change. Writes are behind the step: a user
+ * waits for the engine, not for an fsync (bursts coalesce into one write); `flush()` waits for the disk
+ * and reports a failed write. Entries, which matter more, are written before a change returns.
+ */
 export class JsonFileFlowStore extends MemoryFlowStore {
   override readonly durable = true;
   private readonly writer: CoalescingWriter;
   private loaded = false;
+  private failure: unknown;
 
   constructor(readonly path: string) {
     super();
@@ -77,14 +82,23 @@ export class JsonFileFlowStore extends MemoryFlowStore {
   }
   override async put(record: FlowRecord): Promise<void> {
     await super.put({ ...record });
-    await this.writer.request();
+    this.writeBehind();
   }
   override async delete(flowId: string): Promise<void> {
     if (!this.records.has(flowId)) return;
     await super.delete(flowId);
-    await this.writer.request();
+    this.writeBehind();
   }
   async flush(): Promise<void> {
     await this.writer.flush();
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
+  }
+
+  private writeBehind(): void {
+    this.writer.request().catch((error: unknown) => {
+      this.failure = error;
+    });
   }
 }
