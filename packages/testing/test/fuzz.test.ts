@@ -1,8 +1,9 @@
 import { type ConfigEntry, defineConfigFlow, EntryNotReady, type Integration } from '@configflow/core';
 import { CannotConnect, createHelloFlow, type HelloClient, InvalidAuth } from '@configflow/example-hello';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CANARY_SECRET, fuzzFlows } from '../src/index.ts';
+import { CANARY_SECRET, fuzzFlows, hostileBody, pollutionBody } from '../src/index.ts';
 
 /**
  * A Hello device double whose answer depends on the host, so random input reaches every outcome:
@@ -61,6 +62,23 @@ describe('fuzzing the hello flows', () => {
     ]);
     expect(stats.outcomes).toHaveProperty('invalid_input');
     expect(stats.outcomes).toHaveProperty('create_entry');
+  });
+});
+
+describe('the arbitraries, on their own', () => {
+  it('a form never throws on hostile bodies, and refuses every prototype-polluting one', () => {
+    const form = hello.form('user')!;
+    fc.assert(
+      fc.property(hostileBody(['host', 'apiToken']), (body) => {
+        form.validate(body);
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(pollutionBody(['host', 'apiToken']), (body) => {
+        expect(form.validate(body)).toMatchObject({ ok: false, errors: { base: 'forbidden_key' } });
+      }),
+    );
   });
 });
 
