@@ -52,6 +52,7 @@ export class VehicleCoordinator {
   /** One update. Throws the runtime error kinds; never spends beyond the account's budget. */
   async poll(signal?: AbortSignal): Promise<VehicleState> {
     if (this.tracking && this.state) return this.state;
+    await this.opts.session.budget.ready();
     const wait = this.opts.session.budget.waitMs(1);
     if (wait > 0) throw new FordRateLimited('Holding polls: the account request budget is used up', wait);
     try {

@@ -126,7 +126,15 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
     try {
       return {
         ok: true as const,
-        tokens: await signIn(client, clock, region, paste.code, flow.context.verifier, flow.signal),
+        tokens: await signIn(
+          client,
+          clock,
+          region,
+          paste.code,
+          flow.context.verifier,
+          flow.signal,
+          (id) => sessions.get(id).budget,
+        ),
       };
     } catch (error) {
       return { ok: false as const, error: signInError(error) };
@@ -369,7 +377,10 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
           const region = regionOf(flow.context)!;
           const vin = String(entry.data.vin);
           try {
-            const list = await client.vehicles(region, tokens.catAccessToken, { signal: flow.signal });
+            const list = await client.vehicles(region, tokens.catAccessToken, {
+              signal: flow.signal,
+              budget: sessions.get(tokens.accountId).budget,
+            });
             const vins = list.userVehicles.vehicleDetails.map((d) => normalizeVin(d.VIN));
             if (!vins.includes(vin)) return flow.abort('vehicle_not_on_account');
           } catch (error) {

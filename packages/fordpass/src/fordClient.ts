@@ -114,7 +114,7 @@ export class FordClient {
 
   /** Mints the CAT pair from a fresh B2C access token. */
   async catFromB2c(region: Region, b2cAccessToken: string, opts: RequestOptions = {}) {
-    opts.budget?.take();
+    await opts.budget?.take();
     const reply = await this.send('cat', `${this.urls.foundational}/api/token/v2/cat-with-b2c-access-token`, {
       method: 'POST',
       json: { idpToken: b2cAccessToken },
@@ -126,7 +126,7 @@ export class FordClient {
 
   /** Rotates the CAT pair: the old refresh token is dead once this returns. */
   async refreshCat(region: Region, refreshToken: string, opts: RequestOptions = {}) {
-    opts.budget?.take();
+    await opts.budget?.take();
     const reply = await this.send(
       'refresh',
       `${this.urls.foundational}/api/token/v2/cat-with-refresh-token`,
@@ -142,7 +142,7 @@ export class FordClient {
 
   /** RFC 8693 exchange of the CAT access token for a short-lived Autonomic token. */
   async autonomicToken(catAccessToken: string, opts: RequestOptions = {}) {
-    opts.budget?.take();
+    await opts.budget?.take();
     const reply = await this.send('autonomic', `${this.urls.autonomic}/v1/auth/oidc/token`, {
       method: 'POST',
       form: {
@@ -166,7 +166,7 @@ export class FordClient {
     catAccessToken: string,
     opts: RequestOptions = {},
   ): Promise<VehiclesResponse> {
-    opts.budget?.take();
+    await opts.budget?.take();
     const reply = await this.send('vehicles', `${this.urls.vehicleApi}/api/expdashboard/v1/details/`, {
       method: 'POST',
       json: { dashboardRefreshRequest: 'All' },
@@ -190,7 +190,7 @@ export class FordClient {
     vin: string,
     opts: RequestOptions = {},
   ): Promise<TelemetryResponse> {
-    opts.budget?.take();
+    await opts.budget?.take();
     const url = `${this.urls.telemetry}/v1/telemetry/sources/fordpass/vehicles/${encodeURIComponent(vin)}?lrdt=01-01-1970%2000:00:00`;
     const reply = await this.send('status', url, {
       method: 'GET',
@@ -203,7 +203,7 @@ export class FordClient {
 
   /** Queues a command; completion shows later in `states["<type>Command"]`. */
   async sendCommand(autonomicToken: string, vin: string, type: string, opts: RequestOptions = {}) {
-    opts.budget?.take();
+    await opts.budget?.take();
     const url = `${this.urls.command}/v1/command/vehicles/${encodeURIComponent(vin)}/commands`;
     const reply = await this.send('command', url, {
       method: 'POST',

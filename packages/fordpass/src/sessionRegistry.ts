@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Clock } from '@configflow/core';
 import { AccountSession } from './accountSession.ts';
 import type { FordClient } from './fordClient.ts';
@@ -25,7 +26,11 @@ export class SessionRegistry {
         new TokenStore(this.storageDir, accountId),
         this.client,
         this.clock,
-        new RequestBudget(this.requestsPerDay, () => this.clock.now()),
+        new RequestBudget(
+          this.requestsPerDay,
+          () => this.clock.now(),
+          join(this.storageDir, 'fordpass', `${accountId}.budget.json`),
+        ),
       );
       this.sessions.set(accountId, session);
     }

@@ -3,6 +3,7 @@ import { ApiChanged } from './errors.ts';
 import type { FordClient } from './fordClient.ts';
 import { stringClaim } from './jwtClaims.ts';
 import type { Region } from './regions.ts';
+import type { RequestBudget } from './requestBudget.ts';
 import type { AccountTokens } from './tokenStore.ts';
 
 /**
@@ -17,9 +18,13 @@ export async function signIn(
   code: string,
   verifier: string,
   signal?: AbortSignal,
+  budgetFor?: (accountId: string) => RequestBudget,
 ): Promise<AccountTokens> {
   const b2c = await client.exchangeCode(region, code, verifier, { signal });
-  const cat = await client.catFromB2c(region, b2c.access_token, { signal });
+  // Ford charges the CAT request to the account: the B2C tokens already name it, so charge it first.
+  const subject = stringClaim(b2c.id_token, 'sub') ?? stringClaim(b2c.access_token, 'sub');
+  const budget = subject ? budgetFor?.(subject) : undefined;
+  const cat = await client.catFromB2c(region, b2c.access_token, { signal, budget });
   const accountId =
     stringClaim(cat.access_token, 'sub') ??
     stringClaim(b2c.id_token, 'sub') ??

@@ -12,7 +12,6 @@ const { values } = parseArgs({
     accounts: { type: 'string' },
     entries: { type: 'string' },
     'data-dir': { type: 'string' },
-    'no-workarounds': { type: 'boolean', default: false },
     'default-poll': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
@@ -25,7 +24,6 @@ if (values.days) scenario.days = Number(values.days);
 if (values.accounts) scenario.accounts = Number(values.accounts);
 if (values.entries) scenario.entries = Number(values.entries);
 if (values['data-dir']) scenario.dataDir = values['data-dir'];
-if (values['no-workarounds']) scenario.workarounds = false;
 if (values['default-poll']) scenario.pollPolicy = 'default';
 
 const result = await runSoak(scenario, (line) => process.stderr.write(`${line}\n`));

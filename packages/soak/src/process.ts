@@ -34,7 +34,6 @@ export interface BootOptions {
    * Workaround for core bug B1 (docs/soak.md): after a crash the entries file still says `loaded`, and
    * `EntryRuntime.start()` skips loaded entries, so nothing would poll again. A host resets the states.
    */
-  resetStatesOnBoot: boolean;
   /** Wired before anything starts, so no reauth flow created during `start()` is missed. */
   observe(proc: AppProcess): void;
 }
@@ -66,10 +65,6 @@ export async function bootProcess(opts: BootOptions): Promise<AppProcess> {
     clock,
   });
   await entries.load();
-  if (opts.resetStatesOnBoot) {
-    for (const e of entries.list())
-      if (e.state !== 'not_loaded') await entries.setState(e.entryId, 'not_loaded');
-  }
   const manager = new FlowManager({
     flows: [integration.flow],
     entries,

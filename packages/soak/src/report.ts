@@ -24,7 +24,7 @@ export function formatReport(result: SoakResult): string {
   out.push(
     `  ${s.entries} vehicle entries on ${s.accounts} accounts, ${s.days} simulated days + quiet period; ` +
       `budget ${s.budgetPerDay}/account/day; poll policy ${s.pollPolicy}; enrolment ${s.enrollment}; ` +
-      `quantum ${s.quantumMs / 1000} s; workarounds ${s.workarounds ? 'on' : 'off'}`,
+      `quantum ${s.quantumMs / 1000} s`,
   );
   out.push(`  wall time ${(result.wallMs / 1000).toFixed(1)} s, simulated end ${result.info.simulated_end}`);
   out.push('');

@@ -22,7 +22,6 @@ export interface Scenario {
   /** Injections per simulated day (fractions allowed: 0.5 = one every other day). */
   perDay: Record<FaultKind, number>;
   /** Work around known bugs in core/fordpass so the soak measures the rest (see docs/soak.md). */
-  workarounds: boolean;
   /** Where entries, flows and token files live; a fresh temporary folder by default. */
   dataDir?: string;
 }
@@ -69,7 +68,6 @@ export function shortScenario(seed = 1): Scenario {
       crash_refresh_request: 1,
       crash_refresh_response: 1,
     },
-    workarounds: true,
   };
 }
 

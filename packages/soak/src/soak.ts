@@ -76,7 +76,6 @@ export async function runSoak(
     const attempt = (tries: number) =>
       world.guard('reauth', async () => {
         const result = await user.completeReauth(world.proc.manager, flowId, person);
-        if (world.scenario.workarounds) world.syncBudget(person.subject);
         if (result.outcome === 'retry' && tries < 40) {
           world.metrics.userRetries++;
           world.clock.at(world.clock.now() + user.retryMs(), () => attempt(tries + 1));
@@ -288,7 +287,6 @@ async function enrol(world: World, user: User, person: Person): Promise<void> {
         ? await user.addWithSignIn(manager, person, vin)
         : await user.addToSignedInAccount(manager, person, vin);
     person.entryIds.push(entryId);
-    if (world.scenario.workarounds) world.syncBudget(person.subject);
     if (person.pollIntervalS !== undefined)
       await user.setPollInterval(manager, entryId, person.pollIntervalS);
   }

@@ -72,33 +72,11 @@ export class World {
       world: this.clock,
       ledger: this.ledger,
       dataDir: this.dataDir,
-      // Headroom for the two sign-in requests the adapter does not count (B3), when working around it.
-      budgetPerDay: this.scenario.budgetPerDay - (this.scenario.workarounds ? 2 : 0),
+      budgetPerDay: this.scenario.budgetPerDay,
       random: this.runtimeRandom,
-      resetStatesOnBoot: this.scenario.workarounds,
       observe: (proc) => this.observe(proc),
     });
     if (this.armedCrash) this.proc.crashOnRefresh = this.armedCrash;
-    if (this.scenario.workarounds) for (const p of this.people) this.syncBudget(p.subject);
-  }
-
-  /**
-   * Workaround for fordpass bugs B2 and B3 (docs/soak.md): the adapter's request budget lives only in
-   * memory (a restart starts the day at 0) and sign-in requests are not charged to it. A host that
-   * persisted the count would start from Ford's; this tops the adapter's count up to Ford's for today.
-   */
-  syncBudget(subject: string): void {
-    const truth = this.ledger.get(subject);
-    if (!truth) return;
-    const counted = truth.byDay.get(Math.floor(this.clock.now() / 86_400_000)) ?? 0;
-    const budget = this.proc.integration.sessions.get(subject).budget;
-    for (let used = budget.snapshot().used; used < counted; used++) {
-      try {
-        budget.take();
-      } catch {
-        return;
-      }
-    }
   }
 
   private observe(proc: AppProcess): void {

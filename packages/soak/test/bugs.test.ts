@@ -1,7 +1,6 @@
 /**
- * Smallest reproductions of bugs the soak found in core and fordpass. Each test states the correct
- * behaviour and fails while the bug exists. They are not `it.fails`: the soak works around each one
- * (`Scenario.workarounds`, docs/soak.md), so per the soak's brief they stay red until fixed.
+ * Regression tests for the bugs the soak found in core and fordpass (B1–B3 in docs/soak.md), each the
+ * smallest reproduction: they failed while the bug existed and pass since it was fixed.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
