@@ -1,8 +1,8 @@
 /** Path coverage recipes for the hello flows: shared by their coverage test and the docs test. */
-import { type ConfigEntry, MemoryEntryStore } from '@configflow/core';
 import { createHelloFlow } from '@configflow/example-hello';
 import { expect } from 'vitest';
 import { type CoverageSpec, createFlowHarness, type FlowHarness } from '../src/index.ts';
+import { HeldEntryStore } from './heldEntryStore.ts';
 import { fakeHelloClient } from './helloDoubles.ts';
 
 // Defining a flow compiles its forms (~100 ms), so the worlds share one whose client delegates to
@@ -11,25 +11,6 @@ let double = fakeHelloClient();
 export const helloFlow = createHelloFlow({
   client: { connect: (host, token) => double.client.connect(host, token) },
 });
-
-/** An entry store whose writes a test can hold: a setup that is still saving its entry. */
-class HeldEntryStore extends MemoryEntryStore {
-  held = 0;
-  private gate: Promise<void> | undefined;
-  release: () => void = () => {};
-  hold(): void {
-    this.gate = new Promise((resolve) => {
-      this.release = resolve;
-    });
-  }
-  override async put(entry: ConfigEntry): Promise<void> {
-    if (this.gate) {
-      this.held++;
-      await this.gate;
-    }
-    return super.put(entry);
-  }
-}
 
 /** One world per replayed path: a harness over the hello flow, with a fresh client double. */
 function helloWorld() {
