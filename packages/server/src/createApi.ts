@@ -44,6 +44,8 @@ export function createApi(app: ServerApp, opts: ApiOptions = {}): { http: Hono; 
     '/api/*',
     bodyLimit({
       maxSize: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      // The rest of the body is never read, so the connection cannot carry another request: say so,
+      // or a keep-alive client reuses a socket the server is about to drop.
       onError: (c) =>
         c.json(
           {
@@ -51,6 +53,7 @@ export function createApi(app: ServerApp, opts: ApiOptions = {}): { http: Hono; 
             message: `Request bodies are limited to ${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`,
           },
           413,
+          { connection: 'close' },
         ),
     }),
   );

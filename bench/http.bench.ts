@@ -1,0 +1,106 @@
+/**
+ * HTTP: flow steps per second and latency against `configflow serve` on loopback, with autocannon in
+ * this process and the server in its own. Each request is a real step: the hello flow's user form is
+ * submitted with a host that cannot connect, so the engine validates, runs the handler, re-shows the
+ * form with `cannot_connect` and persists the flow (no entry piles up between requests). Baseline: the
+ * same server answering `GET /api/handlers`, which runs no flow.
+ * Reproduce: npx -y pnpm@10.34.9 exec tsx bench/http.bench.ts
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
+
+export const REPRODUCE = 'npx -y pnpm@10.34.9 exec tsx bench/http.bench.ts';
+
+const cli = fileURLToPath(new URL('../packages/cli/bin/configflow.js', import.meta.url));
+
+export interface HttpResult {
+  name: string;
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+async function startServe(dataDir: string): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.once('exit', (code) => reject(new Error(`configflow serve exited with ${code}`)));
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /configflow listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+  });
+  return { url, proc };
+}
+
+function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+export async function run(opts: { seconds?: number; connections?: number } = {}): Promise<HttpResult[]> {
+  const seconds = opts.seconds ?? 10;
+  const connections = opts.connections ?? 16;
+  const dataDir = mkdtempSync(join(tmpdir(), 'cf-http-'));
+  const { url, proc } = await startServe(dataDir);
+  try {
+    // One flow per connection, created up front; each connection then steps its own flow.
+    const flows: string[] = [];
+    for (let i = 0; i < connections; i++) {
+      const res = await fetch(`${url}/api/flows`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ handler: 'hello' }),
+      });
+      flows.push(((await res.json()) as { flowId: string }).flowId);
+    }
+    let next = 0;
+    const step = await cannon({
+      url,
+      connections,
+      duration: seconds,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (req) => ({
+            ...req,
+            path: `/api/flows/${flows[next++ % flows.length]}`,
+            body: JSON.stringify({ host: 'offline', apiToken: 'hello-bench' }),
+          }),
+        },
+      ],
+    });
+    const check = (await (await fetch(`${url}/api/flows/${flows[0]}`)).json()) as { errors?: { base?: string } };
+    if (check.errors?.base !== 'cannot_connect') throw new Error('the step did not run as expected');
+    const baseline = await cannon({ url: `${url}/api/handlers`, connections, duration: seconds });
+    const row = (name: string, r: autocannon.Result): HttpResult => ({
+      name,
+      requestsPerSec: Math.round(r.requests.average),
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+      errors: r.errors + r.non2xx,
+    });
+    return [row('HTTP: GET /api/handlers (no flow)', baseline), row('HTTP: flow step (POST /api/flows/:id)', step)];
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const r of await run()) {
+    console.log(`${r.name.padEnd(40)} ${String(r.requestsPerSec).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}`);
+  }
+  console.log(`reproduce: ${REPRODUCE}`);
+}
