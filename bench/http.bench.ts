@@ -80,7 +80,9 @@ export async function run(opts: { seconds?: number; connections?: number } = {})
         },
       ],
     });
-    const check = (await (await fetch(`${url}/api/flows/${flows[0]}`)).json()) as { errors?: { base?: string } };
+    const check = (await (await fetch(`${url}/api/flows/${flows[0]}`)).json()) as {
+      errors?: { base?: string };
+    };
     if (check.errors?.base !== 'cannot_connect') throw new Error('the step did not run as expected');
     const baseline = await cannon({ url: `${url}/api/handlers`, connections, duration: seconds });
     const row = (name: string, r: autocannon.Result): HttpResult => ({
@@ -90,7 +92,10 @@ export async function run(opts: { seconds?: number; connections?: number } = {})
       p99Ms: r.latency.p99,
       errors: r.errors + r.non2xx,
     });
-    return [row('HTTP: GET /api/handlers (no flow)', baseline), row('HTTP: flow step (POST /api/flows/:id)', step)];
+    return [
+      row('HTTP: GET /api/handlers (no flow)', baseline),
+      row('HTTP: flow step (POST /api/flows/:id)', step),
+    ];
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => proc.once('exit', r));
@@ -100,7 +105,9 @@ export async function run(opts: { seconds?: number; connections?: number } = {})
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const r of await run()) {
-    console.log(`${r.name.padEnd(40)} ${String(r.requestsPerSec).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}`);
+    console.log(
+      `${r.name.padEnd(40)} ${String(r.requestsPerSec).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}`,
+    );
   }
   console.log(`reproduce: ${REPRODUCE}`);
 }

@@ -25,7 +25,11 @@ const stats = { cases: 0, requests: 0, byStatus: new Map<number, number>() };
 
 beforeAll(async () => {
   t = await startTestServer();
-  const started = await (await t.api('/api/flows', { method: 'POST', json: { handler: 'hello' } })).json();
+  const started = (await (
+    await t.api('/api/flows', { method: 'POST', json: { handler: 'hello' } })
+  ).json()) as {
+    flowId: string;
+  };
   sentinel = { flowId: started.flowId, before: JSON.stringify(started) };
 });
 afterAll(async () => {
@@ -86,6 +90,7 @@ function ops(): fc.Arbitrary<Op[]> {
     {
       weight: 1,
       arbitrary: fc.record({
+        kind: fc.constant('raw' as const),
         method: fc.constantFrom('POST' as const, 'GET' as const, 'DELETE' as const),
         path: fc.oneof(
           fc.constantFrom(
