@@ -354,8 +354,8 @@ export class FlowManager {
     this.untagUniqueId(record);
     record.uniqueId = uniqueId;
     const key = `${record.handler}\0${uniqueId}`;
-    let ids = this.byUniqueId.get(key);
-    if (!ids) this.byUniqueId.set(key, (ids = new Set()));
+    const ids = this.byUniqueId.get(key) ?? new Set<string>();
+    this.byUniqueId.set(key, ids);
     ids.add(record.flowId);
   }
 

@@ -81,13 +81,7 @@ export async function runStep(
         context.source !== 'reauth' &&
         host.otherFlowHasUniqueId(flow.domain, uniqueId, context.flowId);
       host.claimUniqueId(context.flowId, uniqueId);
-      if (
-        raise &&
-        context.source !== 'reauth' &&
-        host.otherFlowHasUniqueId(flow.domain, uniqueId, context.flowId)
-      ) {
-        abort('already_in_progress');
-      }
+      if (taken) abort('already_in_progress');
       return host.findEntryByUniqueId(flow.domain, uniqueId);
     },
     async abortIfUniqueIdConfigured(opts) {
