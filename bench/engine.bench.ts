@@ -49,7 +49,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * Steps/s of the FlowManager and of the same machine as a bare actor. The two alternate in rounds and
  * each reports its median, so a busy neighbour on the machine weighs on both alike.
  */
-export async function stepsPerSecond(flows = 5_000, rounds = 5): Promise<{ bare: number; manager: number }> {
+export async function stepsPerSecond(flows = 5_000, rounds = 9): Promise<{ bare: number; manager: number }> {
   const flow = createThreeStepFlow();
   // Bare XState: the same machine, its handlers run without a manager (no validation, no entries).
   const bareOnce = async () => {

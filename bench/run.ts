@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { run as coldStart } from './coldStart.bench.ts';
 import { run as engine } from './engine.bench.ts';
 import { run as forms } from './forms.bench.ts';
+import { run as http } from './http.bench.ts';
 
 export interface Row {
   name: string;
@@ -60,6 +61,26 @@ const suites: { name: string; run: () => Promise<Row[]> }[] = [
           baseline: 'cold start: import xstate + zod',
         },
       ];
+    },
+  },
+  {
+    name: 'http',
+    run: async () => {
+      const [baseline, step] = await http({ seconds: quick ? 5 : 10 });
+      const rows: Row[] = [];
+      for (const r of [baseline!, step!]) {
+        const base = r === step ? baseline!.name : undefined;
+        rows.push({
+          name: `${r.name}, req/s`,
+          value: r.requestsPerSec,
+          unit: 'req/s',
+          higherIsBetter: true,
+          ...(base ? { baseline: `${base}, req/s` } : {}),
+        });
+        rows.push({ name: `${r.name}, p50`, value: r.p50Ms, unit: 'ms', higherIsBetter: false });
+        rows.push({ name: `${r.name}, p99`, value: r.p99Ms, unit: 'ms', higherIsBetter: false });
+      }
+      return rows;
     },
   },
 ];

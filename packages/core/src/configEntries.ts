@@ -23,6 +23,8 @@ export type EntryReloader = (entry: ConfigEntry) => Promise<void>;
 /** The registry of config entries: the source of truth, persisted through an `EntryStore`. */
 export class ConfigEntries {
   private readonly entries = new Map<string, ConfigEntry>();
+  /** `domain \0 uniqueId` → entry id: unique-id checks stay O(1) with thousands of entries. */
+  private readonly byUniqueId = new Map<string, string>();
   private readonly listeners = new Set<(event: EntryEvent) => void>();
   private readonly clock: Clock;
   private readonly store: EntryStore;
@@ -34,7 +36,7 @@ export class ConfigEntries {
   }
 
   async load(): Promise<void> {
-    for (const entry of await this.store.loadAll()) this.entries.set(entry.entryId, entry);
+    for (const entry of await this.store.loadAll()) this.put(entry);
   }
 
   list(filter: { domain?: string } = {}): ConfigEntry[] {
@@ -49,8 +51,16 @@ export class ConfigEntries {
     return entry;
   }
   findByUniqueId(domain: string, uniqueId: string): ConfigEntry | undefined {
-    for (const e of this.entries.values()) if (e.domain === domain && e.uniqueId === uniqueId) return e;
-    return undefined;
+    const entryId = this.byUniqueId.get(`${domain}\0${uniqueId}`);
+    return entryId === undefined ? undefined : this.entries.get(entryId);
+  }
+
+  /** Keeps the entry and its unique-id index in step. */
+  private put(entry: ConfigEntry): void {
+    const previous = this.entries.get(entry.entryId);
+    if (previous?.uniqueId != null) this.byUniqueId.delete(`${previous.domain}\0${previous.uniqueId}`);
+    this.entries.set(entry.entryId, entry);
+    if (entry.uniqueId != null) this.byUniqueId.set(`${entry.domain}\0${entry.uniqueId}`, entry.entryId);
   }
 
   async add(init: {
@@ -80,7 +90,7 @@ export class ConfigEntries {
       modifiedAt: now,
     };
     await this.store.put(entry);
-    this.entries.set(entry.entryId, entry);
+    this.put(entry);
     this.emit({ type: 'entry_added', entry });
     return entry;
   }
@@ -100,7 +110,7 @@ export class ConfigEntries {
     if (!changed) return { changed, entry: current };
     next.modifiedAt = new Date(this.clock.now()).toISOString();
     await this.store.put(next);
-    this.entries.set(entryId, next);
+    this.put(next);
     this.emit({ type: 'entry_updated', entry: next });
     return { changed, entry: next };
   }
@@ -111,7 +121,7 @@ export class ConfigEntries {
     if (current.state === state && current.reason === reason) return current;
     const next = { ...current, state, reason };
     await this.store.put(next);
-    this.entries.set(entryId, next);
+    this.put(next);
     this.emit({ type: 'entry_state', entry: next, previous: current.state });
     return next;
   }
@@ -120,6 +130,7 @@ export class ConfigEntries {
     const entry = this.require(entryId);
     await this.store.delete(entryId);
     this.entries.delete(entryId);
+    if (entry.uniqueId != null) this.byUniqueId.delete(`${entry.domain}\0${entry.uniqueId}`);
     this.emit({ type: 'entry_removed', entry });
     return entry;
   }

@@ -54,17 +54,22 @@ export async function renderResult(args: {
       const form = flow.form(stepId)!;
       const secrets = flow.secretFields(stepId);
       const stored = (entry?.data ?? {}) as JsonObject;
+      // Reauth and reconfigure forms start from the entry's values (the forms layer drops secrets).
+      const suggested = {
+        ...(entry && context.source !== 'user' && flow.kind === 'config' ? entry.data : {}),
+        ...info.suggested,
+        ...context.input,
+      };
+      // Secrets are never sent back: a stored one is shown empty, flagged as having a value.
+      const secretsWithValue = [...secrets].filter(
+        (name) => stored[name] !== undefined && stored[name] !== '',
+      );
+      // Only what differs from the cached description is passed: a plain form re-renders for free.
       const described = form.describe({
-        // Reauth and reconfigure forms start from the entry's values (the forms layer drops secrets).
-        suggested: {
-          ...(entry && context.source !== 'user' && flow.kind === 'config' ? entry.data : {}),
-          ...info.suggested,
-          ...context.input,
-        },
-        // Secrets are never sent back: a stored one is shown empty, flagged as having a value.
-        secretsWithValue: [...secrets].filter((name) => stored[name] !== undefined && stored[name] !== ''),
+        ...(Object.keys(suggested).length > 0 ? { suggested } : {}),
+        ...(secretsWithValue.length > 0 ? { secretsWithValue } : {}),
         ...(flow.strings ? { strings: flow.strings } : {}),
-        placeholders,
+        ...(Object.keys(placeholders).length > 0 ? { placeholders } : {}),
       });
       const description = info.options ? withOptions(described, info.options) : described;
       if (step.kind === 'external') {
