@@ -1,9 +1,9 @@
-import type { FormDescription } from '@configflow/forms';
+import type { DescribeOptions, FormDescription } from '@configflow/forms';
 import type { ConfigEntry } from './configEntry.ts';
 import type { ConfigFlow } from './defineConfigFlow.ts';
 import type { FlowMachineContext } from './machineContext.ts';
-import type { RenderApi } from './steps.ts';
-import type { FlowResult, Json, JsonObject } from './types.ts';
+import type { RenderApi, RenderInfo } from './steps.ts';
+import type { FlowResult, JsonObject } from './types.ts';
 
 /** Builds the result for the step a flow waits at: what a renderer draws. */
 export async function renderResult(args: {
@@ -16,82 +16,73 @@ export async function renderResult(args: {
 }): Promise<FlowResult> {
   const { flow, stepId, context, entry } = args;
   const step = flow.steps[stepId];
-  const base = { ...args.base, stepId };
-  if (!step) return { ...base, type: 'abort', reason: 'unknown' };
-  const api: RenderApi<Json> = {
+  // Built field by field: this runs on every step, so it avoids spreading empty objects.
+  const result = { ...args.base, stepId } as FlowResult;
+  if (!step) {
+    result.type = 'abort';
+    result.reason = 'unknown';
+    return result;
+  }
+  const api = (): RenderApi<any> => ({
     flowId: context.flowId,
     handler: flow.domain,
     source: context.source,
     stepId,
-    context: context.ctx,
+    context: context.ctx as object,
     initData: context.initData,
     entry,
-  };
-  const info = ('render' in step ? await step.render?.(api) : undefined) ?? {};
-  const placeholders: Record<string, string> = {
-    // A reauth form always names the entry it is about (Home Assistant does the same).
-    ...(entry && context.source !== 'user' ? { name: entry.title } : {}),
-    ...info.placeholders,
-    ...context.placeholders,
-  };
-  const withPlaceholders =
-    Object.keys(placeholders).length > 0 ? { descriptionPlaceholders: placeholders } : {};
-  const withErrors = context.errors ? { errors: context.errors } : {};
+  });
+  const info: RenderInfo = ('render' in step && step.render ? await step.render(api()) : undefined) ?? {};
+  // A reauth form always names the entry it is about (Home Assistant does the same).
+  const named = entry && context.source !== 'user' ? { name: entry.title } : undefined;
+  const placeholders =
+    named || info.placeholders || context.placeholders
+      ? { ...named, ...info.placeholders, ...context.placeholders }
+      : undefined;
+  const hasPlaceholders = placeholders !== undefined && Object.keys(placeholders).length > 0;
 
   switch (step.kind) {
     case 'menu':
-      return { ...base, type: 'menu', menuOptions: [...step.options], ...withPlaceholders };
+      result.type = 'menu';
+      result.menuOptions = [...step.options];
+      break;
     case 'decide':
     case 'progress':
-      return {
-        ...base,
-        type: 'progress',
-        progressAction: step.kind === 'progress' ? step.progressAction : stepId,
-        ...(args.progress !== undefined ? { progress: args.progress } : {}),
-        ...withPlaceholders,
-      };
+      result.type = 'progress';
+      result.progressAction = step.kind === 'progress' ? step.progressAction : stepId;
+      if (args.progress !== undefined) result.progress = args.progress;
+      break;
     default: {
-      const form = flow.form(stepId)!;
-      const secrets = flow.secretFields(stepId);
-      const stored = (entry?.data ?? {}) as JsonObject;
+      const options: DescribeOptions = {};
       // Reauth and reconfigure forms start from the entry's values (the forms layer drops secrets).
-      const suggested = {
-        ...(entry && context.source !== 'user' && flow.kind === 'config' ? entry.data : {}),
-        ...info.suggested,
-        ...context.input,
-      };
-      // Secrets are never sent back: a stored one is shown empty, flagged as having a value.
-      const secretsWithValue = [...secrets].filter(
-        (name) => stored[name] !== undefined && stored[name] !== '',
-      );
-      // Only what differs from the cached description is passed: a plain form re-renders for free.
-      const described = form.describe({
-        ...(Object.keys(suggested).length > 0 ? { suggested } : {}),
-        ...(secretsWithValue.length > 0 ? { secretsWithValue } : {}),
-        ...(flow.strings ? { strings: flow.strings } : {}),
-        ...(Object.keys(placeholders).length > 0 ? { placeholders } : {}),
-      });
-      const description = info.options ? withOptions(described, info.options) : described;
-      if (step.kind === 'external') {
-        return {
-          ...base,
-          type: 'external',
-          url: step.url(api),
-          form: description,
-          ...withErrors,
-          ...withPlaceholders,
-        };
+      const fromEntry = entry && context.source !== 'user' && flow.kind === 'config' ? entry.data : undefined;
+      if (fromEntry || info.suggested || context.input) {
+        options.suggested = { ...fromEntry, ...info.suggested, ...context.input };
       }
-      return {
-        ...base,
-        type: 'form',
-        form: description,
-        ...withErrors,
-        ...withPlaceholders,
-        ...(step.lastStep !== undefined ? { lastStep: step.lastStep } : {}),
-      };
+      // Secrets are never sent back: a stored one is shown empty, flagged as having a value.
+      const secrets = flow.secretFields(stepId);
+      if (entry && secrets.size > 0) {
+        const stored = entry.data as JsonObject;
+        const withValue = [...secrets].filter((name) => stored[name] !== undefined && stored[name] !== '');
+        if (withValue.length > 0) options.secretsWithValue = withValue;
+      }
+      if (flow.strings) options.strings = flow.strings;
+      if (hasPlaceholders) options.placeholders = placeholders;
+      // Only what differs from the cached description is passed: a plain form re-renders for free.
+      const described = flow.form(stepId)!.describe(options);
+      result.form = info.options ? withOptions(described, info.options) : described;
+      if (step.kind === 'external') {
+        result.type = 'external';
+        result.url = step.url(api());
+      } else {
+        result.type = 'form';
+        if (step.lastStep !== undefined) result.lastStep = step.lastStep;
+      }
+      if (context.errors) result.errors = context.errors;
     }
   }
+  if (hasPlaceholders) result.descriptionPlaceholders = placeholders;
+  return result;
 }
 
 /** Overlays render-time choices: a field with options becomes a select of exactly those. */
