@@ -61,7 +61,9 @@ export class FlowDialog {
       }
       return;
     }
-    if (data.result.type === 'progress_done') return;
+    // Markers that a progress or external step finished: the flow's own `progressed` event (or our
+    // response) carries the step that follows, so there is nothing to draw for them.
+    if (data.result.type === 'progress_done' || data.result.type === 'external_done') return;
     // Our own submissions arrive here too; the response already showed them.
     if (this.busy || sameStep(this.result, data.result)) return;
     this.show(data.result);
