@@ -10,7 +10,13 @@ export {
   type ValidationResult,
 } from './compile.ts';
 export type { DescribeOptions, FieldDescriptor, FormDescription } from './describe.ts';
-export { type FieldErrors, InvalidInput, VALIDATION_ERROR_KEYS, type ValidationErrorKey } from './errors.ts';
+export {
+  type FieldErrors,
+  InvalidInput,
+  VALIDATION_ERROR_KEYS,
+  VALIDATION_ERROR_TEXT,
+  type ValidationErrorKey,
+} from './errors.ts';
 export {
   type HaField,
   type HaSchemaEntry,

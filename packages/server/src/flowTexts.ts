@@ -8,6 +8,7 @@ import {
   stepDescriptionKey,
   stepTitleKey,
   translate,
+  VALIDATION_ERROR_TEXT,
 } from '@configflow/forms';
 
 /**
@@ -25,27 +26,6 @@ export interface FlowTexts {
 
 /** A flow result as the API sends it: the engine's result plus `texts`. */
 export type FlowResultView = FlowResult & { texts: FlowTexts };
-
-/** English fallbacks for the forms layer's built-in validation keys. */
-const VALIDATION_TEXT: Record<string, string> = {
-  required: 'This field is required',
-  invalid_type: 'This value has the wrong type',
-  too_short: 'Too short',
-  too_long: 'Too long',
-  too_small: 'Too small',
-  too_big: 'Too large',
-  too_few: 'Choose more options',
-  too_many: 'Choose fewer options',
-  not_multiple: 'Not an allowed step for this value',
-  not_unique: 'Each option can be chosen once',
-  invalid_format: 'The format is not valid',
-  invalid_option: 'Not one of the options',
-  unknown_field: 'The form got a field it does not know',
-  forbidden_key: 'The form got a forbidden key',
-  invalid_input: 'The input is not valid',
-  invalid: 'This value is not valid',
-  unknown: 'Unexpected error',
-};
 
 /** The flow definition a result belongs to (the options flow for `options` results). */
 export function definitionOf(manager: FlowManager, handler: string, source: string): ConfigFlow | undefined {
@@ -65,7 +45,7 @@ export function errorTexts(
       flow?.strings,
       'en',
       errorKey(flow?.kind, key),
-      VALIDATION_TEXT[key] ?? humanize(key),
+      (VALIDATION_ERROR_TEXT as Record<string, string>)[key] ?? humanize(key),
       placeholders,
     );
   }

@@ -10,28 +10,8 @@ import {
   stepTitleKey,
   type Text,
   translate,
+  VALIDATION_ERROR_TEXT,
 } from '@configflow/forms';
-
-/** English fallbacks for the forms layer's built-in validation keys, so a bad number reads as prose. */
-const VALIDATION_TEXT: Record<string, string> = {
-  required: 'This field is required',
-  invalid_type: 'This value has the wrong type',
-  too_short: 'Too short',
-  too_long: 'Too long',
-  too_small: 'Too small',
-  too_big: 'Too large',
-  too_few: 'Choose more options',
-  too_many: 'Choose fewer options',
-  not_multiple: 'Not an allowed step for this value',
-  not_unique: 'Each option can be chosen once',
-  invalid_format: 'The format is not valid',
-  invalid_option: 'Not one of the options',
-  unknown_field: 'The form got a field it does not know',
-  forbidden_key: 'The form got a forbidden key',
-  invalid_input: 'The input is not valid',
-  invalid: 'This value is not valid',
-  unknown: 'Unexpected error',
-};
 
 /**
  * The display texts of one flow (config or options tree) in one locale: every key a result carries
@@ -80,7 +60,7 @@ export class FlowTexts {
   }
 
   error(key: string, placeholders?: Record<string, string>): string {
-    const fallback = VALIDATION_TEXT[key] ?? humanize(key);
+    const fallback = (VALIDATION_ERROR_TEXT as Record<string, string>)[key] ?? humanize(key);
     return translate(this.strings, this.locale, errorKey(this.kind, key), fallback, placeholders);
   }
 
