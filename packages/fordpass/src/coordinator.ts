@@ -161,15 +161,16 @@ export class VehicleCoordinator {
 
   private sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      const handle = this.opts.clock.setTimeout(resolve, ms);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.opts.clock.clearTimeout(handle);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        this.opts.clock.clearTimeout(handle);
+        reject(signal?.reason);
+      };
+      // The entry's signal lives as long as the entry: a listener left behind per sleep would pile up.
+      const handle = this.opts.clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -283,13 +283,22 @@ export class FordClient {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(req.form).toString();
     }
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    // One controller per request, its listener on the caller's long-lived signal removed afterwards:
+    // `AbortSignal.any` on Node 20 left a listener per request on an entry's signal (months of polls).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException('timed out', 'TimeoutError'));
+    }, this.timeoutMs);
+    const cancel = () => controller.abort(req.signal?.reason);
+    if (req.signal?.aborted) cancel();
+    else req.signal?.addEventListener('abort', cancel, { once: true });
     try {
       const response = await this.fetch(url, {
         method: req.method,
         headers,
-        signal,
+        signal: controller.signal,
         ...(body !== undefined ? { body } : {}),
       });
       const text = await response.text();
@@ -301,10 +310,13 @@ export class FordClient {
       }
       return { status: response.status, headers: response.headers, body: parsed, text };
     } catch (error) {
-      if (timeout.aborted) throw new FordUnavailable(`Ford ${endpoint}: timed out`, { cause: error });
+      if (timedOut) throw new FordUnavailable(`Ford ${endpoint}: timed out`, { cause: error });
       if (req.signal?.aborted) throw new FordUnavailable(`Ford ${endpoint}: cancelled`, { cause: error });
       const code = (error as { cause?: { code?: string } }).cause?.code;
       throw new FordUnavailable(`Ford ${endpoint}: ${code ?? (error as Error).message}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', cancel);
     }
   }
 }

@@ -165,3 +165,37 @@ describe('data-plane errors never become a reauth', () => {
     await runtime.stop();
   });
 });
+
+describe('long-lived signals', () => {
+  it('a request leaves no listener on the caller signal (an entry polls with one signal for months)', async () => {
+    const { FordClient, findRegion, resolveBaseUrls } = await import('../src/index.ts');
+    const seen: AbortSignal[] = [];
+    const client = new FordClient({
+      urls: resolveBaseUrls({}),
+      fetch: async (_url: string | URL | Request, init?: RequestInit) => {
+        seen.push(init!.signal!);
+        return new Response('{}', { status: 200 });
+      },
+    });
+    const entrySignal = new AbortController().signal;
+    let added = 0;
+    let removed = 0;
+    const add = entrySignal.addEventListener.bind(entrySignal);
+    const remove = entrySignal.removeEventListener.bind(entrySignal);
+    entrySignal.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
+      added++;
+      add(...args);
+    }) as AbortSignal['addEventListener'];
+    entrySignal.removeEventListener = ((...args: Parameters<AbortSignal['removeEventListener']>) => {
+      removed++;
+      remove(...args);
+    }) as AbortSignal['removeEventListener'];
+    for (let i = 0; i < 20; i++) {
+      await client.vehicles(findRegion('deu')!, 'cat-token', { signal: entrySignal }).catch(() => {});
+    }
+    expect(seen).toHaveLength(20);
+    expect(seen.every((s) => s !== entrySignal)).toBe(true);
+    // Whatever a request registers on the caller's signal, it takes away again.
+    expect(removed).toBe(added);
+  });
+});
