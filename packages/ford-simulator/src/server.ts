@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -167,6 +168,9 @@ export async function startFordSimulator(options: FordSimulatorOptions = {}): Pr
   const host = options.host ?? '127.0.0.1';
   // Aborts fault delays still sleeping when the simulator closes.
   const closing = new AbortController();
+  // Every request held by a latency fault waits on this one signal (its listener goes when the wait
+  // ends), so many at once is normal here, not a leak.
+  setMaxListeners(Number.POSITIVE_INFINITY, closing.signal);
   const sockets = new Set<Socket>();
 
   async function serveFord(route: FordRoute, ctx: RequestContext, res: ServerResponse): Promise<void> {
