@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { bearerAuth } from './bearerAuth.ts';
+import { bodyLimit } from './bodyLimit.ts';
 import { entryRoutes } from './entryRoutes.ts';
 import { errorResponse } from './errorResponse.ts';
 import { EventStream } from './eventStream.ts';
@@ -40,23 +40,7 @@ export function createApi(app: ServerApp, opts: ApiOptions = {}): { http: Hono; 
 
   if (opts.loopbackOnly) http.use('*', hostGuard());
   if (opts.token) http.use('/api/*', bearerAuth(opts.token));
-  http.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
-      // The rest of the body is never read, so the connection cannot carry another request: say so,
-      // or a keep-alive client reuses a socket the server is about to drop.
-      onError: (c) =>
-        c.json(
-          {
-            error: 'payload_too_large',
-            message: `Request bodies are limited to ${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`,
-          },
-          413,
-          { connection: 'close' },
-        ),
-    }),
-  );
+  http.use('/api/*', bodyLimit(opts.bodyLimit ?? DEFAULT_BODY_LIMIT));
 
   http.route('/api/handlers', handlerRoutes(app));
   http.route('/api/flows', flowRoutes(app));

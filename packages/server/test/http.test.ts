@@ -82,6 +82,32 @@ describe('protocol', () => {
     expect(await (await raw(t, '/api/flows')).json()).toEqual([]);
   });
 
+  it('limits chunked bodies (no Content-Length) while reading them, and accepts small ones', async () => {
+    const t = await start();
+    const chunked = (body: string) =>
+      new Promise<{ status: number; json: any }>((resolve, reject) => {
+        const req = request(
+          `${t.url}/api/flows`,
+          { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+          (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+          },
+        );
+        req.on('error', reject);
+        // Written in pieces so the size is only known by counting.
+        for (let i = 0; i < body.length; i += 8192) req.write(body.slice(i, i + 8192));
+        req.end();
+      });
+    const big = await chunked(JSON.stringify({ handler: 'hello', data: 'x'.repeat(70 * 1024) }));
+    expect(big.status).toBe(413);
+    expect(big.json).toMatchObject({ error: 'payload_too_large' });
+    const small = await chunked(JSON.stringify({ handler: 'hello' }));
+    expect(small.status).toBe(200);
+    expect(small.json).toMatchObject({ type: 'form', stepId: 'user' });
+  });
+
   it('never sends a stack trace: unexpected errors are a generic 500, logged on the server', async () => {
     const t = await start();
     const entry = await t.entries.add({ domain: 'showcase', title: 'S', data: {}, source: 'user' });
