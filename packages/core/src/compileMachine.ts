@@ -4,8 +4,19 @@ import type { Outcome } from './outcome.ts';
 import type { AnyStep } from './steps.ts';
 import type { FieldErrors, Source } from './types.ts';
 
-/** Events a flow machine takes: the user's (validated) input for the current step. */
-export type FlowEvent = { type: 'SUBMIT'; input?: unknown } | { type: 'CHOOSE'; option: string };
+/** The events that end a running step when the manager drives the machine (see `MachineSpec.driven`). */
+export const STEP_DONE = 'step.done';
+export const STEP_FAILED = 'step.failed';
+
+/**
+ * Events a flow machine takes: the user's (validated) input for the current step, and, in a driven
+ * machine, how the step's handler ended.
+ */
+export type FlowEvent =
+  | { type: 'SUBMIT'; input?: unknown }
+  | { type: 'CHOOSE'; option: string }
+  | { type: typeof STEP_DONE; output: StepOutput }
+  | { type: typeof STEP_FAILED; error: unknown };
 
 /** The initial pseudo-state whose `always` transitions pick the first step by source. */
 export const SOURCE_STATE = 'source';
@@ -20,8 +31,17 @@ export interface MachineSpec {
   id: string;
   sources: Partial<Record<Source, string>>;
   steps: Record<string, AnyStep>;
-  /** Runs a step's handler; the manager supplies its own via `machine.provide({ actors })`. */
-  runStep: (stepId: string, input: StepInput, signal: AbortSignal) => Promise<StepOutput>;
+  /**
+   * Runs a step's handler as an invoked promise actor: the machine is complete on its own, for
+   * Stately's tools, `xstate/graph` and anyone running it as a plain actor.
+   */
+  runStep?: (stepId: string, input: StepInput, signal: AbortSignal) => Promise<StepOutput>;
+  /**
+   * The same states and guarded edges, but a running step waits for `step.done` / `step.failed`
+   * events instead of invoking an actor: the FlowManager runs the handler itself and reports its
+   * outcome, which saves a child actor (and its abort signal and subscriptions) on every step.
+   */
+  driven?: boolean;
 }
 
 /** Every abort reason a step can end with (declared ones plus the reserved `unknown` for progress). */
@@ -60,13 +80,16 @@ function failure(event: unknown): { code: string; message: string } {
  * declared edge (guarded by the outcome it stands for), and a final state per end.
  */
 export function compileMachine(spec: MachineSpec): AnyStateMachine {
-  const { id, steps } = spec;
-  const actors = Object.fromEntries(
-    Object.keys(steps).map((stepId) => [
-      stepId,
-      fromPromise<StepOutput, StepInput>(({ input, signal }) => spec.runStep(stepId, input, signal)),
-    ]),
-  );
+  const { id, steps, runStep, driven = false } = spec;
+  if (!driven && !runStep) throw new TypeError('compileMachine: an invoking machine needs runStep');
+  const actors = driven
+    ? {}
+    : Object.fromEntries(
+        Object.keys(steps).map((stepId) => [
+          stepId,
+          fromPromise<StepOutput, StepInput>(({ input, signal }) => runStep!(stepId, input, signal)),
+        ]),
+      );
 
   const target = (key: string) => `#${id}.${key}`;
   const onDone = (stepId: string, step: AnyStep) => {
@@ -115,28 +138,35 @@ export function compileMachine(spec: MachineSpec): AnyStateMachine {
         },
       };
     } else {
-      const invoke = {
-        id: stepId,
-        src: stepId,
-        input: ({ context, event }: { context: FlowMachineContext; event: FlowEvent }) => ({
-          context,
-          input: event.type === 'SUBMIT' ? event.input : undefined,
-        }),
-        onDone: onDone(stepId, step),
-      };
+      // How the running step ends: an invoked actor's done/error, or the manager's events.
+      const run = (onError: object) =>
+        driven
+          ? { on: { [STEP_DONE]: onDone(stepId, step), [STEP_FAILED]: onError } }
+          : {
+              invoke: {
+                id: stepId,
+                src: stepId,
+                input: ({ context, event }: { context: FlowMachineContext; event: FlowEvent }) => ({
+                  context,
+                  input: event.type === 'SUBMIT' ? event.input : undefined,
+                }),
+                onDone: onDone(stepId, step),
+                onError,
+              },
+            };
       const crash = { target: target(abortState(UNKNOWN)), actions: 'crash' };
       states[stepId] =
         step.kind === 'progress'
-          ? { meta, invoke: { ...invoke, onError: crash } }
+          ? { meta, ...run(crash) }
           : step.kind === 'decide'
             ? // Always "running": the manager waits for a decision, so no one ever sees this step.
-              { meta, initial: 'running', states: { running: { invoke: { ...invoke, onError: crash } } } }
+              { meta, initial: 'running', states: { running: run(crash) } }
             : {
                 meta,
                 initial: 'idle',
                 states: {
                   idle: { on: { SUBMIT: 'running' } },
-                  running: { invoke: { ...invoke, onError: { target: 'idle', actions: 'fail' } } },
+                  running: run({ target: 'idle', actions: 'fail' }),
                 },
               };
       if (step.next?.includes(CREATE_ENTRY_STATE)) ends.add(CREATE_ENTRY_STATE);

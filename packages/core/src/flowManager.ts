@@ -1,12 +1,6 @@
-import {
-  type Actor,
-  type AnyActorRef,
-  type AnyStateMachine,
-  createActor,
-  fromPromise,
-  type InspectionEvent,
-} from 'xstate';
+import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } from 'xstate';
 import { type Clock, systemClock } from './clock.ts';
+import { compileMachine, type FlowEvent as MachineEvent, STEP_DONE, STEP_FAILED } from './compileMachine.ts';
 import { ConfigEntries } from './configEntries.ts';
 import type { ConfigEntry } from './configEntry.ts';
 import type { ConfigFlow } from './defineConfigFlow.ts';
@@ -21,7 +15,7 @@ import {
 import type { FlowHost } from './flowHost.ts';
 import { type FlowRecord, type FlowStore, MemoryFlowStore } from './flowStore.ts';
 import { randomId } from './ids.ts';
-import type { FlowMachineContext, StepInput, StepOutput } from './machineContext.ts';
+import type { FlowMachineContext } from './machineContext.ts';
 import type { Outcome } from './outcome.ts';
 import { renderResult } from './renderResult.ts';
 import { runStep } from './stepRunner.ts';
@@ -66,9 +60,15 @@ interface LiveFlow {
   actor: Actor<AnyStateMachine>;
   flow: ConfigFlow;
   record: FlowRecord;
-  /** The step being watched for a progress step finishing by itself. */
-  watching?: { unsubscribe(): void };
+  /** A progress step's work, running while the flow waits at that step. */
+  progress?: { stepId: string; controller: AbortController };
 }
+
+/**
+ * The signal of a form, external or decide step's handler. Those run inside the flow's queue, so no
+ * abort or expiry can overtake them, and a signal that never fires saves an AbortController a step.
+ */
+const NEVER = new AbortController().signal;
 
 const runningSubstate = (value: unknown) =>
   typeof value === 'object' && value !== null && Object.values(value).some((v) => v === 'running');
@@ -144,6 +144,8 @@ export class FlowManager {
 
   async stop(): Promise<void> {
     if (this.sweepTimer !== undefined) this.clock.clearTimeout(this.sweepTimer);
+    // Steps in flight finish and are saved first; progress work is aborted and restarts with the flow.
+    await Promise.allSettled([...this.queues.values()]);
     for (const id of [...this.live.keys()]) await this.evict(id);
     await this.store.flush?.();
   }
@@ -217,6 +219,7 @@ export class FlowManager {
       const stepId = stepOf(snapshot.value);
       const step = live.flow.steps[stepId];
       if (input === undefined || !step || step.kind === 'progress') return this.render(live);
+      let submitted: unknown;
       if (step.kind === 'menu') {
         const option = (input as { nextStepId?: unknown } | null)?.nextStepId;
         if (typeof option !== 'string' || !step.options.includes(option)) {
@@ -226,9 +229,10 @@ export class FlowManager {
       } else {
         const checked = live.flow.form(stepId)!.validate(input);
         if (!checked.ok) throw new InvalidInput(checked.errors);
+        submitted = checked.data;
         live.actor.send({ type: 'SUBMIT', input: checked.data });
       }
-      const result = await this.afterStep(live, 'progressed');
+      const result = await this.afterStep(live, 'progressed', submitted);
       // The external side reported back and the flow moved on: tell whoever waits on the external
       // step (e.g. the tab that opened the sign-in) with Home Assistant's `external_done`.
       if (step.kind === 'external' && result.stepId !== stepId && this.index.has(flowId)) {
@@ -293,7 +297,7 @@ export class FlowManager {
 
   /** Waits until no step is queued and no progress work runs: for tests and graceful shutdown. */
   async idle(): Promise<void> {
-    const busy = () => this.queues.size > 0 || [...this.live.values()].some((l) => l.watching);
+    const busy = () => this.queues.size > 0 || [...this.live.values()].some((l) => l.progress);
     while (busy()) {
       await Promise.allSettled([...this.queues.values()]);
       // Progress work resolves on its own schedule: give it a turn of the event loop.
@@ -317,15 +321,18 @@ export class FlowManager {
     return record.kind === 'options' ? root?.options : root;
   }
 
+  /**
+   * The flow's machine in its driven form: the same states and guarded edges as `flow.machine`, but
+   * the manager runs each step's handler and reports the outcome as an event (no child actor a step).
+   */
   private machineFor(flow: ConfigFlow): AnyStateMachine {
     let machine = this.machines.get(flow);
     if (!machine) {
-      machine = flow.machine.provide({
-        actors: Object.fromEntries(
-          Object.keys(flow.steps)
-            .filter((id) => flow.steps[id]!.kind !== 'menu')
-            .map((stepId) => [stepId, bindStep(flow, this.host, stepId)]),
-        ),
+      machine = compileMachine({
+        id: flow.machine.id,
+        sources: flow.sources,
+        steps: flow.steps,
+        driven: true,
       });
       this.machines.set(flow, machine);
     }
@@ -391,15 +398,20 @@ export class FlowManager {
     const live: LiveFlow = { actor, flow, record: this.index.get(flowId) ?? record };
     this.live.set(flowId, live);
     actor.start();
-    const stepId = stepOf(actor.getSnapshot().value);
-    if (flow.steps[stepId]?.kind === 'progress') this.watchProgress(live, stepId);
+    // Progress work does not survive a restart or an eviction: start it again.
+    this.startProgress(live);
     await this.evictOverflow();
     return live;
   }
 
-  /** Waits for a step's handler to finish, then persists, finishes or reports the flow. */
-  private async afterStep(live: LiveFlow, event: 'created' | 'progressed'): Promise<FlowResult> {
-    const snapshot = await settle(live.actor);
+  /** Runs the step handlers the last event started, then persists, finishes or reports the flow. */
+  private async afterStep(
+    live: LiveFlow,
+    event: 'created' | 'progressed',
+    input?: unknown,
+  ): Promise<FlowResult> {
+    await this.runHandlers(live, input);
+    const snapshot = live.actor.getSnapshot();
     const ctx = snapshot.context as FlowMachineContext;
     if (ctx.failure?.code === 'unknown_step') {
       await this.remove(live.record.flowId, undefined);
@@ -407,9 +419,9 @@ export class FlowManager {
     }
     if (snapshot.status === 'done') return this.finish(live, snapshot.output as Outcome);
     await this.persist(live);
+    // Started before rendering, so progress the work reports at once is in the result.
+    this.startProgress(live);
     const result = await this.render(live);
-    const { stepId } = live.record;
-    if (live.flow.steps[stepId]?.kind === 'progress') this.watchProgress(live, stepId);
     this.emit(event, live.record, result);
     await this.evictOverflow();
     return result;
@@ -447,29 +459,60 @@ export class FlowManager {
     return { flowId: record.flowId, handler: record.handler, source: record.source, stepId: record.stepId };
   }
 
-  /** A progress step finishing by itself advances the flow with nobody calling `configure`. */
-  private watchProgress(live: LiveFlow, stepId: string): void {
-    if (live.watching) return;
-    const moved = (snapshot: { status: string; value: unknown }) =>
-      snapshot.status !== 'active' || stepOf(snapshot.value) !== stepId;
-    const advance = () => {
-      live.watching?.unsubscribe();
-      live.watching = undefined;
-      void this.serial(live.record.flowId, async () => {
-        if (this.live.get(live.record.flowId) !== live) return;
+  /**
+   * While the machine sits in a running form, external or decide step, runs that step's handler and
+   * reports its outcome: a decide step can lead straight into another, so this loops until the flow
+   * waits for a user, reaches a progress step, or ends.
+   */
+  private async runHandlers(live: LiveFlow, input: unknown): Promise<void> {
+    for (;;) {
+      const snapshot = live.actor.getSnapshot();
+      if (snapshot.status !== 'active' || !runningSubstate(snapshot.value)) return;
+      const stepId = stepOf(snapshot.value);
+      live.actor.send(await this.runHandler(live, stepId, input));
+      input = undefined;
+    }
+  }
+
+  /** Runs one step's handler; its outcome, or its failure, as the event the machine waits for. */
+  private async runHandler(
+    live: LiveFlow,
+    stepId: string,
+    input: unknown,
+    signal?: AbortSignal,
+  ): Promise<MachineEvent> {
+    const context = live.actor.getSnapshot().context as FlowMachineContext;
+    try {
+      const output = await runStep(live.flow, this.host, stepId, { context, input }, signal ?? NEVER);
+      return { type: STEP_DONE, output };
+    } catch (error) {
+      return { type: STEP_FAILED, error };
+    }
+  }
+
+  /**
+   * A flow at a progress step runs the step's work in the background; when it finishes, the flow
+   * advances with nobody calling `configure`. Removing the flow aborts the work's signal.
+   */
+  private startProgress(live: LiveFlow): void {
+    const snapshot = live.actor.getSnapshot();
+    const stepId = stepOf(snapshot.value);
+    if (snapshot.status !== 'active' || live.flow.steps[stepId]?.kind !== 'progress' || live.progress) return;
+    const controller = new AbortController();
+    const progress = { stepId, controller };
+    live.progress = progress;
+    const { flowId } = live.record;
+    void this.runHandler(live, stepId, undefined, controller.signal).then((event) =>
+      this.serial(flowId, async () => {
+        if (live.progress !== progress) return;
+        live.progress = undefined;
+        if (controller.signal.aborted || this.live.get(flowId) !== live) return;
         const done = { ...this.baseResult(live.record), type: 'progress_done' as const, stepId };
         this.emit('progressed', live.record, done);
+        live.actor.send(event);
         await this.afterStep(live, 'progressed');
-      }).catch(() => {});
-    };
-    // The work may already be done by the time we look (it can finish within one microtask).
-    if (moved(live.actor.getSnapshot())) {
-      advance();
-      return;
-    }
-    live.watching = live.actor.subscribe((snapshot) => {
-      if (moved(snapshot)) advance();
-    });
+      }).catch(() => {}),
+    );
   }
 
   private async finish(live: LiveFlow, outcome: Outcome): Promise<FlowResult> {
@@ -576,8 +619,8 @@ export class FlowManager {
     this.index.delete(flowId);
     this.live.delete(flowId);
     this.progressFraction.delete(flowId);
-    live?.watching?.unsubscribe();
-    // Stopping the actor aborts its invoked work (the progress task's AbortSignal).
+    // The progress task's AbortSignal: its work stops, and its outcome is ignored.
+    live?.progress?.controller.abort();
     live?.actor.stop();
     await this.store.delete(flowId);
     if (record && result) this.emit('ended', record, result);
@@ -588,7 +631,7 @@ export class FlowManager {
     if (this.live.size <= this.liveLimit) return;
     for (const [flowId, live] of this.live) {
       if (this.live.size <= this.liveLimit) break;
-      const busy = live.watching !== undefined || runningSubstate(live.actor.getSnapshot().value);
+      const busy = live.progress !== undefined || runningSubstate(live.actor.getSnapshot().value);
       if (!busy && !this.queues.has(flowId)) await this.evict(flowId);
     }
   }
@@ -600,7 +643,8 @@ export class FlowManager {
       live.record.snapshot = JSON.stringify(live.actor.getPersistedSnapshot());
       if (this.store.durable) await this.store.put(live.record);
     }
-    live.watching?.unsubscribe();
+    live.progress?.controller.abort();
+    live.progress = undefined;
     live.actor.stop();
     this.live.delete(flowId);
   }
@@ -657,36 +701,9 @@ export class FlowManager {
   }
 }
 
-/** The step's actor bound to this manager, so unique-id and entry helpers reach the registry. */
-function bindStep(flow: ConfigFlow, host: FlowHost, stepId: string) {
-  return fromPromise<StepOutput, StepInput>(({ input, signal }) =>
-    runStep(flow, host, stepId, input, signal),
-  );
-}
-
 /** The top-level state key: the step id (or an end). */
 export function stepOf(value: unknown): string {
   return typeof value === 'string' ? value : Object.keys(value as object)[0]!;
-}
-
-/** Resolves once the actor is not inside a step's running handler. */
-function settle(actor: AnyActorRef): Promise<ReturnType<AnyActorRef['getSnapshot']>> {
-  const now = actor.getSnapshot();
-  if (now.status !== 'active' || !runningSubstate(now.value)) return Promise.resolve(now);
-  return new Promise((resolve, reject) => {
-    const sub = actor.subscribe({
-      next: (s) => {
-        if (s.status !== 'active' || !runningSubstate(s.value)) {
-          sub.unsubscribe();
-          resolve(s);
-        }
-      },
-      error: (e) => {
-        sub.unsubscribe();
-        reject(e);
-      },
-    });
-  });
 }
 
 function summary(entry: ConfigEntry): EntrySummary {

@@ -29,7 +29,11 @@ export interface RenderInfo {
 export interface StepApi<C, N extends string, A extends string, E extends string> extends RenderApi<C> {
   /** The flow's own JSON context: mutate it freely; it is saved with the flow when the step returns. */
   readonly context: C;
-  /** Aborted when the flow is aborted (progress work must stop). */
+  /**
+   * Aborted when a progress step's flow is aborted, expires or its manager stops: the work must stop.
+   * A form, external or decide handler always finishes first (a flow's operations are queued), so
+   * its signal never fires.
+   */
   readonly signal: AbortSignal;
   next(step: Exclude<N, 'create_entry'>): Outcome<N, A, E>;
   createEntry(entry: { title: string; data: JsonObject; options?: JsonObject }): Outcome<N, A, E>;

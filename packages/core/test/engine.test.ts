@@ -420,6 +420,84 @@ describe('flows survive a restart, idle ones expire', () => {
     await second.stop();
   });
 
+  it('stop() lets a step in flight finish and saves where it got to', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cf-'));
+    dirs.push(dir);
+    const path = join(dir, 'flows.json');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = defineConfigFlow({
+      domain: 'slow',
+      sources: { user: 'first' },
+      steps: ({ form }) => ({
+        first: form({
+          schema: z.object({}),
+          next: ['second'],
+          async submit(_input, flow) {
+            await gate;
+            return flow.next('second');
+          },
+        }),
+        second: form({
+          schema: z.object({}),
+          next: ['create_entry'],
+          submit: (_i, f) => f.createEntry({ title: 'S', data: {} }),
+        }),
+      }),
+    });
+    const first = new FlowManager({ flows: [slow], store: new JsonFileFlowStore(path) });
+    const { flowId } = await first.init('slow');
+    const step = first.configure(flowId, {});
+    const stopped = first.stop();
+    release();
+    expect(await step).toMatchObject({ type: 'form', stepId: 'second' });
+    await stopped;
+
+    const second = new FlowManager({ flows: [slow], store: new JsonFileFlowStore(path) });
+    await second.start();
+    expect(second.list()).toEqual([expect.objectContaining({ flowId, stepId: 'second' })]);
+  });
+
+  it('resumes a snapshot saved by the invoking machine (flow.machine run as a plain actor)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cf-'));
+    dirs.push(dir);
+    const path = join(dir, 'flows.json');
+    const flow = createKitchenFlow({ work: () => new Promise(() => {}) });
+    const { createActor } = await import('xstate');
+    const actor = createActor(flow.machine, {
+      input: { flowId: 'f1', source: 'user', ctx: flow.initialContext() },
+    });
+    actor.start();
+    actor.send({ type: 'CHOOSE', option: 'name' });
+    actor.send({ type: 'SUBMIT', input: { name: 'Kitchen', count: 3, password: 'pw' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    const persisted = actor.getPersistedSnapshot() as { value: unknown; children: object };
+    expect(persisted.value).toBe('work');
+    expect(Object.keys(persisted.children)).toEqual(['work']);
+    actor.stop();
+    const store = new JsonFileFlowStore(path);
+    await store.put({
+      flowId: 'f1',
+      handler: 'kitchen',
+      kind: 'config',
+      version: 1,
+      source: 'user',
+      stepId: 'work',
+      snapshot: JSON.stringify(persisted),
+      updatedAt: Date.now(),
+    });
+    await store.flush();
+
+    const manager = new FlowManager({ flows: [createKitchenFlow()], store: new JsonFileFlowStore(path) });
+    await manager.start();
+    await manager.idle();
+    expect(await manager.configure('f1')).toMatchObject({ type: 'form', stepId: 'done' });
+    expect(await manager.configure('f1', {})).toMatchObject({ type: 'create_entry', title: 'Kitchen' });
+    await manager.stop();
+  });
+
   it('idle flows expire after the configured time on a fake clock', async () => {
     const clock = new FakeClock();
     const manager = new FlowManager({ flows: [createKitchenFlow()], clock, idleTimeoutMs: 10 * 60_000 });
