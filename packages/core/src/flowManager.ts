@@ -60,8 +60,8 @@ interface LiveFlow {
   actor: Actor<AnyStateMachine>;
   flow: ConfigFlow;
   record: FlowRecord;
-  /** A progress step's work, running while the flow waits at that step. */
-  progress?: { stepId: string; controller: AbortController };
+  /** Aborts a progress step's work, running while the flow waits at that step. */
+  progress?: AbortController;
 }
 
 /**
@@ -499,12 +499,11 @@ export class FlowManager {
     const stepId = stepOf(snapshot.value);
     if (snapshot.status !== 'active' || live.flow.steps[stepId]?.kind !== 'progress' || live.progress) return;
     const controller = new AbortController();
-    const progress = { stepId, controller };
-    live.progress = progress;
+    live.progress = controller;
     const { flowId } = live.record;
     void this.runHandler(live, stepId, undefined, controller.signal).then((event) =>
       this.serial(flowId, async () => {
-        if (live.progress !== progress) return;
+        if (live.progress !== controller) return;
         live.progress = undefined;
         if (controller.signal.aborted || this.live.get(flowId) !== live) return;
         const done = { ...this.baseResult(live.record), type: 'progress_done' as const, stepId };
@@ -620,7 +619,7 @@ export class FlowManager {
     this.live.delete(flowId);
     this.progressFraction.delete(flowId);
     // The progress task's AbortSignal: its work stops, and its outcome is ignored.
-    live?.progress?.controller.abort();
+    live?.progress?.abort();
     live?.actor.stop();
     await this.store.delete(flowId);
     if (record && result) this.emit('ended', record, result);
@@ -643,7 +642,7 @@ export class FlowManager {
       live.record.snapshot = JSON.stringify(live.actor.getPersistedSnapshot());
       if (this.store.durable) await this.store.put(live.record);
     }
-    live.progress?.controller.abort();
+    live.progress?.abort();
     live.progress = undefined;
     live.actor.stop();
     this.live.delete(flowId);

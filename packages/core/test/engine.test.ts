@@ -473,7 +473,7 @@ describe('flows survive a restart, idle ones expire', () => {
     actor.send({ type: 'CHOOSE', option: 'name' });
     actor.send({ type: 'SUBMIT', input: { name: 'Kitchen', count: 3, password: 'pw' } });
     await new Promise((resolve) => setImmediate(resolve));
-    const persisted = actor.getPersistedSnapshot() as { value: unknown; children: object };
+    const persisted = actor.getPersistedSnapshot() as unknown as { value: unknown; children: object };
     expect(persisted.value).toBe('work');
     expect(Object.keys(persisted.children)).toEqual(['work']);
     actor.stop();
