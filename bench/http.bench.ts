@@ -3,7 +3,9 @@
  * this process and the server in its own. Each request is a real step: the hello flow's user form is
  * submitted with a host that cannot connect, so the engine validates, runs the handler, re-shows the
  * form with `cannot_connect` and persists the flow (no entry piles up between requests). Baseline: the
- * same server answering `GET /api/handlers`, which runs no flow.
+ * same server answering `GET /api/handlers`, which runs no flow. A third row runs the very same step in
+ * this process through `FlowManager.configure` (same flow, same JSON-file flow store, one step at a
+ * time, no HTTP), so the table shows how a request's time splits between the engine and the server.
  * Reproduce: npx -y pnpm@10.34.9 exec tsx bench/http.bench.ts
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -12,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { createHelloFlow } from '../examples/hello/src/index.ts';
+import { FlowManager, JsonFileFlowStore } from '../packages/core/src/index.ts';
 
 export const REPRODUCE = 'npx -y pnpm@10.34.9 exec tsx bench/http.bench.ts';
 
@@ -41,13 +45,43 @@ async function startServe(dataDir: string): Promise<{ url: string; proc: ChildPr
   return { url, proc };
 }
 
+const STEP_INPUT = { host: 'offline', apiToken: 'hello-bench' };
+
+/** The HTTP step without HTTP: steps/s of `FlowManager.configure` alone, one step at a time. */
+export async function inProcessStepsPerSecond(seconds: number, flowCount = 16): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cf-http-inproc-'));
+  const manager = new FlowManager({
+    flows: [createHelloFlow()],
+    store: new JsonFileFlowStore(join(dataDir, 'flows.json')),
+  });
+  try {
+    await manager.start();
+    const flows: string[] = [];
+    for (let i = 0; i < flowCount; i++) flows.push((await manager.init('hello')).flowId);
+    for (let i = 0; i < 2_000; i++) await manager.configure(flows[i % flowCount]!, STEP_INPUT); // warm-up
+    let steps = 0;
+    const start = process.hrtime.bigint();
+    const until = start + BigInt(seconds * 1e9);
+    while (process.hrtime.bigint() < until) {
+      for (let i = 0; i < 100; i++, steps++) {
+        const result = await manager.configure(flows[steps % flowCount]!, STEP_INPUT);
+        if (result.errors?.base !== 'cannot_connect') throw new Error('the step did not run as expected');
+      }
+    }
+    return Math.round(steps / (Number(process.hrtime.bigint() - start) / 1e9));
+  } finally {
+    await manager.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
   });
 }
 
-export async function run(opts: { seconds?: number; connections?: number } = {}): Promise<HttpResult[]> {
+async function runHttp(opts: { seconds?: number; connections?: number }): Promise<HttpResult[]> {
   const seconds = opts.seconds ?? 10;
   const connections = opts.connections ?? 16;
   const dataDir = mkdtempSync(join(tmpdir(), 'cf-http-'));
@@ -75,7 +109,7 @@ export async function run(opts: { seconds?: number; connections?: number } = {})
           setupRequest: (req) => ({
             ...req,
             path: `/api/flows/${flows[next++ % flows.length]}`,
-            body: JSON.stringify({ host: 'offline', apiToken: 'hello-bench' }),
+            body: JSON.stringify(STEP_INPUT),
           }),
         },
       ],
@@ -103,11 +137,24 @@ export async function run(opts: { seconds?: number; connections?: number } = {})
   }
 }
 
+export async function run(
+  opts: { seconds?: number; connections?: number } = {},
+): Promise<{ http: HttpResult[]; inProcessStepsPerSec: number }> {
+  const http = await runHttp(opts);
+  // After the server has stopped, so the two never share the cores.
+  const inProcessStepsPerSec = await inProcessStepsPerSecond(opts.seconds ?? 10);
+  return { http, inProcessStepsPerSec };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  for (const r of await run()) {
+  const { http, inProcessStepsPerSec } = await run();
+  for (const r of http) {
     console.log(
       `${r.name.padEnd(40)} ${String(r.requestsPerSec).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}`,
     );
   }
+  console.log(
+    `${'in-process: the same step, no HTTP'.padEnd(40)} ${String(inProcessStepsPerSec).padStart(7)} steps/s`,
+  );
   console.log(`reproduce: ${REPRODUCE}`);
 }

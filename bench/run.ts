@@ -66,7 +66,8 @@ const suites: { name: string; run: () => Promise<Row[]> }[] = [
   {
     name: 'http',
     run: async () => {
-      const [baseline, step] = await http({ seconds: quick ? 5 : 10 });
+      const result = await http({ seconds: quick ? 5 : 10 });
+      const [baseline, step] = result.http;
       const rows: Row[] = [];
       for (const r of [baseline!, step!]) {
         const base = r === step ? baseline!.name : undefined;
@@ -80,6 +81,12 @@ const suites: { name: string; run: () => Promise<Row[]> }[] = [
         rows.push({ name: `${r.name}, p50`, value: r.p50Ms, unit: 'ms', higherIsBetter: false });
         rows.push({ name: `${r.name}, p99`, value: r.p99Ms, unit: 'ms', higherIsBetter: false });
       }
+      rows.push({
+        name: 'in-process: the same step via FlowManager.configure',
+        value: result.inProcessStepsPerSec,
+        unit: 'steps/s',
+        higherIsBetter: true,
+      });
       return rows;
     },
   },
