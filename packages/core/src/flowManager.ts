@@ -64,12 +64,6 @@ interface LiveFlow {
   progress?: AbortController;
 }
 
-/**
- * The signal of a form, external or decide step's handler. Those run inside the flow's queue, so no
- * abort or expiry can overtake them, and a signal that never fires saves an AbortController a step.
- */
-const NEVER = new AbortController().signal;
-
 const runningSubstate = (value: unknown) =>
   typeof value === 'object' && value !== null && Object.values(value).some((v) => v === 'running');
 
@@ -469,7 +463,9 @@ export class FlowManager {
       const snapshot = live.actor.getSnapshot();
       if (snapshot.status !== 'active' || !runningSubstate(snapshot.value)) return;
       const stepId = stepOf(snapshot.value);
-      live.actor.send(await this.runHandler(live, stepId, input));
+      // Its own signal, though nothing aborts a queued step: a shared one would collect the listeners
+      // every handler's fetches add (the long soak warned about 11 on one signal).
+      live.actor.send(await this.runHandler(live, stepId, input, new AbortController().signal));
       input = undefined;
     }
   }
@@ -479,11 +475,11 @@ export class FlowManager {
     live: LiveFlow,
     stepId: string,
     input: unknown,
-    signal?: AbortSignal,
+    signal: AbortSignal,
   ): Promise<MachineEvent> {
     const context = live.actor.getSnapshot().context as FlowMachineContext;
     try {
-      const output = await runStep(live.flow, this.host, stepId, { context, input }, signal ?? NEVER);
+      const output = await runStep(live.flow, this.host, stepId, { context, input }, signal);
       return { type: STEP_DONE, output };
     } catch (error) {
       return { type: STEP_FAILED, error };
