@@ -458,6 +458,7 @@ describe('flows survive a restart, idle ones expire', () => {
     const second = new FlowManager({ flows: [slow], store: new JsonFileFlowStore(path) });
     await second.start();
     expect(second.list()).toEqual([expect.objectContaining({ flowId, stepId: 'second' })]);
+    await second.stop();
   });
 
   it('resumes a snapshot saved by the invoking machine (flow.machine run as a plain actor)', async () => {

@@ -6,7 +6,8 @@ import { bodyLimit as streamingBodyLimit } from 'hono/body-limit';
  * the header alone (Node's parser never reads past it), so the request stays @hono/node-server's
  * lightweight one and the body is read once, straight from the socket, by the route. Hono's own
  * middleware touches `c.req.raw.body`, which builds a full web `Request` with a stream for every
- * request (most of the server's time per step); only chunked bodies, whose size is unknown, take it.
+ * request (profiled: a large share of a flow step's server time); only chunked bodies, whose size is
+ * unknown, take that path.
  */
 export function bodyLimit(maxSize: number): MiddlewareHandler {
   const onError = (c: Context) =>
