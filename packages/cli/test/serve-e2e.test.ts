@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchBrowser, pageErrors, screenshot, until } from './serve-support/browser.ts';
+import {
+  browserSkipReason,
+  launchBrowser,
+  pageErrors,
+  screenshot,
+  until,
+} from '../../server/test/fixtures/browser.ts';
 import { type ServeProcess, startServe } from './serve-support/serveProcess.ts';
 
 if (browserSkipReason) console.warn(`configflow serve end-to-end test ${browserSkipReason}`);

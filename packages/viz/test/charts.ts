@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { ConfigFlow } from '@configflow/core';
 import { createHelloFlow } from '@configflow/example-hello';
 import { createFordPassIntegration } from '@configflow/fordpass';
+import { createKitchenFlow } from '../../core/test/flows.ts';
 import type { RenderFlowOptions } from '../src/index.ts';
-import { createKitchenFlow } from './fixtures/flows.ts';
 
 /** A chart with golden files: `golden/<name>.<ext>` for every format. Add a flow with one line. */
 export interface Chart {

@@ -4,6 +4,7 @@ import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect
 import { describe, expect, it } from 'vitest';
 import { createActor, type InspectionEvent, toPromise } from 'xstate';
 import { z } from 'zod';
+import { createKitchenFlow } from '../../core/test/flows.ts';
 import {
   createRedactor,
   createSanitizedInspector,
@@ -12,7 +13,6 @@ import {
   REDACTED,
   type SanitizedInspectionEvent,
 } from '../src/index.ts';
-import { createKitchenFlow } from './fixtures/flows.ts';
 
 const TOKEN = 'hello-s3cr3t-token-value';
 

@@ -1,7 +1,7 @@
 import { createHelloFlow } from '@configflow/example-hello';
 import { describe, expect, it } from 'vitest';
+import { createKitchenFlow } from '../../core/test/flows.ts';
 import { toStatelyJson } from '../src/index.ts';
-import { createKitchenFlow } from './fixtures/flows.ts';
 
 const hasFunction = (v: unknown): boolean =>
   typeof v === 'function' ||

@@ -1,7 +1,7 @@
 import { createHelloFlow } from '@configflow/example-hello';
 import { describe, expect, it } from 'vitest';
+import { createKitchenFlow } from '../../core/test/flows.ts';
 import { toHtml, toSvg } from '../src/index.ts';
-import { createKitchenFlow } from './fixtures/flows.ts';
 import { xmlProblems } from './xml.ts';
 
 const count = (s: string, needle: string) => s.split(needle).length - 1;

@@ -1,8 +1,8 @@
 import { createHelloFlow } from '@configflow/example-hello';
 import { describe, expect, it } from 'vitest';
 import { and, createMachine, setup } from 'xstate';
+import { createKitchenFlow } from '../../core/test/flows.ts';
 import { chartGraph, guardLabel, restrictToSource, toMermaid, walkMachine } from '../src/index.ts';
-import { createKitchenFlow } from './fixtures/flows.ts';
 
 describe('walkMachine', () => {
   const graph = walkMachine(createKitchenFlow().machine);
