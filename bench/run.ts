@@ -3,6 +3,7 @@
  * Numbers are printed, never asserted: CI does not gate on absolute times.
  * Reproduce: npx -y pnpm@10.34.9 bench   (or: node --expose-gc --import tsx bench/run.ts [--quick])
  */
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { run as coldStart } from './coldStart.bench.ts';
 import { run as engine } from './engine.bench.ts';
@@ -113,7 +114,20 @@ const line = (cells: string[]) =>
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const t of table) console.log(line(t));
+/** Virtual machines all say "AMD EPYC": the family and model tell one CPU generation from another. */
+function cpuName(): string {
+  const model = cpus()[0]?.model ?? 'cpu';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name: string) => new RegExp(`^${name}\\s*: (.*)$`, 'm').exec(info)?.[1];
+    const family = field('cpu family');
+    return family ? `${model} (family ${family}, model ${field('model')}, ${field('cpu MHz')} MHz)` : model;
+  } catch {
+    return model;
+  }
+}
+
 console.log(
-  `\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  `\nNode ${process.version}, ${cpus().length} × ${cpuName()}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
 );
 console.log('Reproduce: npx -y pnpm@10.34.9 bench');
