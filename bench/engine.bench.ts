@@ -4,7 +4,8 @@
  * Reproduce: npx -y pnpm@10.34.9 exec node --expose-gc --import tsx bench/engine.bench.ts [--flows 10000]
  */
 import { pathToFileURL } from 'node:url';
-import { type AnyActorRef, createActor } from 'xstate';
+import { type AnyActorRef, createActor, initialTransition, transition } from 'xstate';
+import { compileMachine } from '../packages/core/src/compileMachine.ts';
 import { FlowManager } from '../packages/core/src/index.ts';
 import { createThreeStepFlow, STEP1, STEP2 } from './threeStepFlow.ts';
 
@@ -81,6 +82,50 @@ export async function stepsPerSecond(flows = 5_000, rounds = 9): Promise<{ bare:
   return { bare: median(bare), manager: median(managed) };
 }
 
+/**
+ * XState alone: the manager's driven machine for the same flow, fed the events a manager would send
+ * (`SUBMIT`, then `step.done` with the handler's outcome) with no handler, validation or rendering.
+ * Once as a live actor (what the manager does), once with XState's pure `transition()` functions.
+ * Synchronous, so each is timed over a fixed count; steps/s counts `init` as a step, as above.
+ */
+export function xstateAlone(flows = 50_000): { actor: number; pure: number } {
+  const flow = createThreeStepFlow();
+  const machine = compileMachine({
+    id: flow.machine.id,
+    sources: flow.sources,
+    steps: flow.steps,
+    driven: true,
+  });
+  const input = { flowId: 'bench', source: 'user', ctx: { host: '' } };
+  const events = [
+    { type: 'SUBMIT', input: STEP1 },
+    { type: 'step.done', output: { outcome: { type: 'next', step: 'credentials' }, ctx: { host: 'x' } } },
+    { type: 'SUBMIT', input: STEP2 },
+    {
+      type: 'step.done',
+      output: { outcome: { type: 'create_entry', title: 'x', data: {} }, ctx: { host: 'x' } },
+    },
+  ];
+  const viaActor = () => {
+    const actor = createActor(machine, { input }).start();
+    for (const event of events) actor.send(event);
+    return actor.getSnapshot().status;
+  };
+  const viaPure = () => {
+    let [snapshot] = initialTransition(machine, input);
+    for (const event of events) [snapshot] = transition(machine, snapshot, event);
+    return snapshot.status;
+  };
+  const time = (once: () => string) => {
+    if (once() !== 'done') throw new Error('the machine did not reach create_entry');
+    for (let i = 0; i < flows / 10; i++) once(); // warm-up
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < flows; i++) once();
+    return Math.round((flows * 3) / (Number(process.hrtime.bigint() - start) / 1e9));
+  };
+  return { actor: time(viaActor), pure: time(viaPure) };
+}
+
 const gc = () => {
   const collect = (globalThis as { gc?: () => void }).gc;
   if (!collect) throw new Error('run with node --expose-gc');
@@ -127,11 +172,24 @@ export async function heapPerIdleFlow(
 export async function run(opts: { flows?: number; idleFlows?: number } = {}): Promise<EngineRow[]> {
   const steps = await stepsPerSecond(opts.flows ?? 5_000);
   const heap = await heapPerIdleFlow(opts.idleFlows ?? 10_000);
+  const alone = xstateAlone();
   return [
     { name: 'engine: bare XState actor, steps/s', value: steps.bare, unit: 'steps/s' },
     {
       name: 'engine: FlowManager, steps/s',
       value: steps.manager,
+      unit: 'steps/s',
+      baseline: 'engine: bare XState actor, steps/s',
+    },
+    {
+      name: 'XState alone: driven machine, live actor',
+      value: alone.actor,
+      unit: 'steps/s',
+      baseline: 'engine: bare XState actor, steps/s',
+    },
+    {
+      name: 'XState alone: driven machine, pure transition()',
+      value: alone.pure,
       unit: 'steps/s',
       baseline: 'engine: bare XState actor, steps/s',
     },
