@@ -12,6 +12,7 @@ import {
 import { CannotConnect, createHelloFlow, demoClient, InvalidAuth } from '@configflow/example-hello';
 import { type FordSimulator, startFordSimulator } from '@configflow/ford-simulator';
 import { type BaseUrls, createFordPassIntegration } from '@configflow/fordpass';
+import { lockDataDir } from './dataDirLock.ts';
 
 /** Where the FordPass adapter talks to Ford. */
 export type FordBackend =
@@ -115,12 +116,16 @@ async function startEmbeddedSimulator(backend: { port?: number; host?: string })
   return sim;
 }
 
+/** Rejects with `DataDirInUse` when another configflow process runs on the same data dir. */
 export async function createApp(opts: AppOptions): Promise<App> {
+  const unlock = await lockDataDir(opts.dataDir);
   const backend = opts.ford ?? { simulator: true };
-  const simulator = 'simulator' in backend ? await startEmbeddedSimulator(backend) : undefined;
-  const stopClock = simulator ? followWallClock(simulator) : () => {};
-  const fordApi = simulator ? simulator.url : (backend as { apiUrl: string }).apiUrl;
+  let simulator: FordSimulator | undefined;
+  let stopClock = () => {};
   try {
+    simulator = 'simulator' in backend ? await startEmbeddedSimulator(backend) : undefined;
+    if (simulator) stopClock = followWallClock(simulator);
+    const fordApi = simulator ? simulator.url : (backend as { apiUrl: string }).apiUrl;
     const integrations: Integration[] = [
       helloIntegration(),
       createFordPassIntegration({ api: allRoles(fordApi), storageDir: opts.dataDir }) as Integration,
@@ -148,11 +153,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await entries.flush();
         stopClock();
         await simulator?.close();
+        await unlock();
       },
     };
   } catch (error) {
     stopClock();
     await simulator?.close();
+    await unlock();
     throw error;
   }
 }

@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../src/commands/run.ts';
+import { lockDataDir } from '../src/dataDirLock.ts';
 import { type ScriptedAnswer, ScriptedIO } from '../src/terminal/scriptedIO.ts';
 
 /** `configflow run` with a scripted terminal; returns the exit code, stderr and what was shown. */
@@ -36,6 +37,30 @@ describe('configflow run', () => {
     expect(code).toBe(0);
     const [entry] = await entriesIn(dataDir);
     expect(entry).toMatchObject({ title: 'Hello at kitchen.local', data: { host: 'kitchen.local' } });
+  });
+
+  it('refuses a data dir another app holds, and runs once it is released', async () => {
+    const release = await lockDataDir(dataDir);
+    const held = await runWith(['hello', '--data-dir', dataDir], ['kitchen.local', 'hello-1']);
+    expect(held.code).toBe(1);
+    expect(held.err).toContain(
+      `configflow run: the data dir ${dataDir} is in use by configflow process ${process.pid}`,
+    );
+    expect(held.io.transcript).toEqual([]);
+    await release();
+    const { code } = await runWith(['hello', '--data-dir', dataDir], ['kitchen.local', 'hello-1']);
+    expect(code).toBe(0);
+  });
+
+  it('takes over a lock file whose process is gone, or that holds no process id', async () => {
+    for (const [i, stale] of ['999999999\n', ''].entries()) {
+      await writeFile(join(dataDir, 'configflow.lock'), stale);
+      const { code } = await runWith(['hello', '--data-dir', dataDir], [`room-${i}.local`, 'hello-1']);
+      expect(code).toBe(0);
+      await expect(readFile(join(dataDir, 'configflow.lock'), 'utf8')).rejects.toMatchObject({
+        code: 'ENOENT',
+      });
+    }
   });
 
   it('runs reauth and options flows for an existing entry', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,6 +63,31 @@ describe('configflow serve', { timeout: 60_000 }, () => {
     await expect
       .poll(async () => ((await (await fetch(`${second.url}/api/entries`)).json()) as any[])[0].state)
       .toBe('loaded');
+  });
+
+  it('refuses a second process on the same data dir, and takes over the lock a killed one left', async () => {
+    const dir = await dataDir();
+    const lock = join(dir, 'configflow.lock');
+    const first = await serve(['--port', '0', '--data-dir', dir]);
+    expect(Number(await readFile(lock, 'utf8'))).toBe(first.child.pid);
+
+    // Two processes on one data dir would refresh the same rotating Ford tokens: the second is refused.
+    const second = await runServe(['--port', '0', '--data-dir', dir]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(
+      `configflow serve: the data dir ${dir} is in use by configflow process ${first.child.pid}`,
+    );
+    expect(second.stdout).not.toContain('listening');
+    expect((await fetch(`${first.url}/api/handlers`)).status).toBe(200);
+
+    // A crash leaves the lock behind; its process is gone, so the next start takes it over.
+    expect(await first.stop('SIGKILL')).toBe(null);
+    expect(Number(await readFile(lock, 'utf8'))).toBe(first.child.pid);
+    const third = await serve(['--port', '0', '--data-dir', dir]);
+    expect(Number(await readFile(lock, 'utf8'))).toBe(third.child.pid);
+    // A clean stop releases it.
+    expect(await third.stop('SIGTERM')).toBe(0);
+    await expect(readFile(lock, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('requires the bearer token from --token or CONFIGFLOW_TOKEN', async () => {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { FlowResult, Source } from '@configflow/core';
 import { type App, createApp } from '../app.ts';
+import { DataDirInUse } from '../dataDirLock.ts';
 import type { TerminalIO } from '../terminal/io.ts';
 import { clackIO } from '../terminal/prompts.ts';
 import { runFlow } from '../terminal/runFlow.ts';
@@ -51,7 +52,14 @@ export async function run(argv: string[], deps: RunDeps = {}): Promise<number> {
   const source = (args.values.source ?? 'user') as Source;
   const entryId = args.values.entry;
 
-  const app = await createApp({ dataDir: args.values['data-dir'] });
+  let app: App;
+  try {
+    app = await createApp({ dataDir: args.values['data-dir'] });
+  } catch (error) {
+    if (!(error instanceof DataDirInUse)) throw error;
+    stderr(`configflow run: ${error.message}\n`);
+    return 1;
+  }
   const controller = new AbortController();
   // Outside a prompt (a progress step, a slow submit) Ctrl-C is a SIGINT: abort the flow, not the process.
   const onSigint = () => controller.abort();

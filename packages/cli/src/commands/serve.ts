@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FordBackend } from '../app.ts';
+import { DataDirInUse } from '../dataDirLock.ts';
 
 // The server and the app are imported once the arguments are known: a usage error answers at once.
 const DEFAULT_PORT = 8123;
@@ -71,7 +72,14 @@ export async function run(argv: string[]): Promise<number> {
     import('@configflow/server'),
   ]);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const app = await createApp({ dataDir, ford, log });
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp({ dataDir, ford, log });
+  } catch (error) {
+    if (!(error instanceof DataDirInUse)) throw error;
+    process.stderr.write(`configflow serve: ${error.message}\n`);
+    return 1;
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { ConfigFlow } from '@configflow/core';
 import { FORMATS, renderFlow, type VizFormat } from '@configflow/viz';
 import { createApp } from '../app.ts';
+import { DataDirInUse } from '../dataDirLock.ts';
 
 const USAGE = `Usage: configflow viz <domain> [options]
 
@@ -47,7 +48,14 @@ export async function run(argv: string[], deps: VizDeps = {}): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(format))
     return fail(`unknown format "${format}" (use ${FORMATS.join(', ')})`);
 
-  const flows = await registeredFlows(values['data-dir']);
+  let flows: ConfigFlow[];
+  try {
+    flows = await registeredFlows(values['data-dir']);
+  } catch (error) {
+    if (!(error instanceof DataDirInUse)) throw error;
+    stderr(`configflow viz: ${error.message}\n`);
+    return 1;
+  }
   const root = flows.find((f) => f.domain === domain);
   if (!root) return fail(`unknown domain "${domain}" (known: ${flows.map((f) => f.domain).join(', ')})`);
   const flow = values.options ? root.options : root;
