@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 /** The lock's file name inside the data dir; it holds the owner's process id. */
@@ -31,6 +31,17 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Links `from` into place as `path` unless `path` exists; false if it does. */
+async function create(from: string, path: string): Promise<boolean> {
+  try {
+    await link(from, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
 /**
  * One configflow process per data dir. Two would poll the same entries and refresh the same Ford
  * refresh tokens, which rotate (the loser gets 460 and asks for a reauth), and each would overwrite
@@ -41,24 +52,27 @@ function alive(pid: number): boolean {
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const dir = resolve(dataDir);
   if (held.has(dir)) throw new DataDirInUse(dir, process.pid);
+  held.add(dir); // at once: a second app in this process must not race past the check above
   const path = join(dir, LOCK_FILE);
-  await mkdir(dir, { recursive: true });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const file = await open(path, 'wx');
-      await file.writeFile(`${process.pid}\n`);
-      await file.close();
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  // Written aside and linked into place: the lock appears with its pid in it, never empty.
+  const mine = `${path}.${process.pid}`;
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(mine, `${process.pid}\n`);
+    for (let attempt = 0; ; attempt++) {
+      if (await create(mine, path)) break;
+      const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner))
+        throw new DataDirInUse(dir, owner);
+      if (attempt > 0) throw new Error(`${path}: cannot take over the stale lock`);
+      await unlink(path).catch(() => {}); // stale: its process is gone
     }
-    const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner))
-      throw new DataDirInUse(dir, owner);
-    if (attempt > 0) throw new Error(`${path}: cannot take over the stale lock`);
-    await unlink(path).catch(() => {}); // stale: its process is gone
+  } catch (error) {
+    held.delete(dir);
+    throw error;
+  } finally {
+    await unlink(mine).catch(() => {});
   }
-  held.add(dir);
   return async () => {
     if (!held.delete(dir)) return;
     // Only our own lock: never a lock another process took over meanwhile.
