@@ -11,7 +11,7 @@ import {
 } from '@configflow/core';
 import { CannotConnect, createHelloFlow, demoClient, InvalidAuth } from '@configflow/example-hello';
 import { type FordSimulator, startFordSimulator } from '@configflow/ford-simulator';
-import { type BaseUrls, createFordPassIntegration } from '@configflow/fordpass';
+import { createFordPassIntegration, sameOrigin } from '@configflow/fordpass';
 import { lockDataDir } from './dataDirLock.ts';
 
 /** Where the FordPass adapter talks to Ford. */
@@ -77,18 +77,6 @@ function helloIntegration(): Integration {
   };
 }
 
-/** Every Ford role on one origin, as the simulator serves them. */
-function allRoles(origin: string): BaseUrls {
-  return {
-    login: origin,
-    foundational: origin,
-    autonomic: origin,
-    vehicleApi: origin,
-    telemetry: origin,
-    command: origin,
-  };
-}
-
 /**
  * The simulator keeps its own clock and never moves it by itself. Embedded in a long-running server
  * it follows the wall clock, so tokens expire and the daily request budget resets as they would at Ford.
@@ -128,7 +116,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const fordApi = simulator ? simulator.url : (backend as { apiUrl: string }).apiUrl;
     const integrations: Integration[] = [
       helloIntegration(),
-      createFordPassIntegration({ api: allRoles(fordApi), storageDir: opts.dataDir }) as Integration,
+      createFordPassIntegration({ api: sameOrigin(fordApi), storageDir: opts.dataDir }) as Integration,
     ];
     const entries = new ConfigEntries({ store: new JsonFileEntryStore(join(opts.dataDir, 'entries.json')) });
     await entries.load();

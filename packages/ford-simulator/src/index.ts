@@ -1,4 +1,5 @@
 export type { Account } from './accounts.ts';
+export { browserSignIn, type SignInCredentials } from './browserSignIn.ts';
 export { type Clock, SimClock } from './clock.ts';
 export { COMMAND_TYPES, type CommandResult, type CommandState, type CommandType } from './commands.ts';
 export { APPLICATION_IDS, B2C_TENANT, FORD_CLIENT_ID, REDIRECT_URIS } from './constants.ts';

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { B2C_TENANT, createCodeVerifier, decodeJwt, FORD_CLIENT_ID, pkceChallenge } from '../src/index.ts';
+import {
+  B2C_TENANT,
+  browserSignIn,
+  createCodeVerifier,
+  decodeJwt,
+  FORD_CLIENT_ID,
+  pkceChallenge,
+} from '../src/index.ts';
 import {
   autonomic,
   call,
@@ -192,6 +199,22 @@ describe('B2C sign-in and code exchange', () => {
       },
     });
     expect(res.status).toBe(401);
+  });
+
+  it('browserSignIn follows an authorize URL to the redirect a user pastes back, whose code exchanges', async () => {
+    const sim = await startSim();
+    await createAccount(sim);
+    const verifier = createCodeVerifier();
+    const authorizeUrl = `${sim.url}/${B2C_TENANT}/oauth2/v2.0/authorize?${authorizeQuery(pkceChallenge(verifier))}`;
+    const redirect = await browserSignIn(sim.url, authorizeUrl, {
+      username: 'driver@example.com',
+      password: 'secret',
+    });
+    expect(redirect).toMatch(/^fordapp:\/\/userauthorized\/?\?code=/);
+    expect((await exchange(sim, codeOf(redirect), verifier)).status).toBe(200);
+    await expect(
+      browserSignIn(sim.url, authorizeUrl, { username: 'driver@example.com', password: 'nope' }),
+    ).rejects.toThrow('/_sim/login answered 401 for driver@example.com');
   });
 });
 

@@ -38,3 +38,15 @@ export function resolveBaseUrls(overrides: Partial<BaseUrls> = {}): BaseUrls {
   }
   return merged;
 }
+
+/** Every role at one origin, as the Ford simulator (or a recording proxy) serves them. */
+export function sameOrigin(origin: string): BaseUrls {
+  return {
+    login: origin,
+    foundational: origin,
+    autonomic: origin,
+    vehicleApi: origin,
+    telemetry: origin,
+    command: origin,
+  };
+}

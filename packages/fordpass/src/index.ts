@@ -1,6 +1,6 @@
 export { AccountSession } from './accountSession.ts';
 export { B2C_TENANT, buildAuthorizeUrl, FORD_CLIENT_ID, REDIRECT_URIS } from './authorizeUrl.ts';
-export { type BaseUrls, DEFAULT_BASE_URLS, resolveBaseUrls } from './baseUrls.ts';
+export { type BaseUrls, DEFAULT_BASE_URLS, resolveBaseUrls, sameOrigin } from './baseUrls.ts';
 export {
   COMMAND_TYPES,
   type CommandOutcome,

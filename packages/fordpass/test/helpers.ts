@@ -5,10 +5,11 @@ import type { Clock, FlowManager, FlowResult, SetupContext } from '@configflow/c
 import {
   type FordSimulator,
   type FordSimulatorOptions,
+  browserSignIn as signInOnSimulator,
   startFordSimulator,
 } from '@configflow/ford-simulator';
 import { afterEach, expect } from 'vitest';
-import { type BaseUrls, createFordPassIntegration, type FordPassOptions } from '../src/index.ts';
+import { type BaseUrls, createFordPassIntegration, type FordPassOptions, sameOrigin } from '../src/index.ts';
 
 /** 2025-06-15T12:00:00Z: a fixed simulated start keeps budget days deterministic. */
 export const START = 1_749_988_800;
@@ -36,14 +37,7 @@ export async function tempDir(): Promise<string> {
 
 /** Every role at the simulator's one origin. */
 export function simUrls(sim: FordSimulator): BaseUrls {
-  return {
-    login: sim.url,
-    foundational: sim.url,
-    autonomic: sim.url,
-    vehicleApi: sim.url,
-    telemetry: sim.url,
-    command: sim.url,
-  };
+  return sameOrigin(sim.url);
 }
 
 /**
@@ -151,24 +145,8 @@ export async function createAccount(
 }
 
 /** The browser sign-in, scripted: `POST /_sim/login` with the flow's own code challenge. */
-export async function browserSignIn(
-  sim: FordSimulator,
-  authorizeUrl: string,
-  username: string,
-): Promise<string> {
-  const url = new URL(authorizeUrl);
-  const res = await fetch(`${sim.url}/_sim/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      username,
-      password: PASSWORD,
-      codeChallenge: url.searchParams.get('code_challenge'),
-      redirectUri: url.searchParams.get('redirect_uri'),
-    }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { redirectUrl: string }).redirectUrl;
+export function browserSignIn(sim: FordSimulator, authorizeUrl: string, username: string): Promise<string> {
+  return signInOnSimulator(sim.url, authorizeUrl, { username, password: PASSWORD });
 }
 
 export function challengeOf(result: FlowResult): string {

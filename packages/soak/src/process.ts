@@ -7,7 +7,7 @@ import {
   JsonFileFlowStore,
 } from '@configflow/core';
 import type { FordSimulator } from '@configflow/ford-simulator';
-import { type BaseUrls, createFordPassIntegration, type FordPassIntegration } from '@configflow/fordpass';
+import { createFordPassIntegration, type FordPassIntegration, sameOrigin } from '@configflow/fordpass';
 import type { ProcessClock, WorldClock } from './clock.ts';
 import type { Ledger } from './ledger.ts';
 import { instrumentedFetch, type WireProcess } from './wire.ts';
@@ -38,23 +38,12 @@ export interface BootOptions {
   observe(proc: AppProcess): void;
 }
 
-function simUrls(sim: FordSimulator): BaseUrls {
-  return {
-    login: sim.url,
-    foundational: sim.url,
-    autonomic: sim.url,
-    vehicleApi: sim.url,
-    telemetry: sim.url,
-    command: sim.url,
-  };
-}
-
 /** Builds a process the way the CLI's app does (JSON-file stores), with the soak's clock and wire. */
 export async function bootProcess(opts: BootOptions): Promise<AppProcess> {
   const clock = opts.world.forProcess();
   const wire: WireProcess = { dead: false, crashOnRefresh: undefined, onKilled: () => clock.kill() };
   const integration = createFordPassIntegration({
-    api: simUrls(opts.sim),
+    api: sameOrigin(opts.sim.url),
     storageDir: opts.dataDir,
     clock,
     fetch: instrumentedFetch(wire, opts.ledger, () => opts.world.now()),

@@ -1,5 +1,5 @@
 import { type FlowManager, type FlowResult, UnknownFlow } from '@configflow/core';
-import type { FordSimulator } from '@configflow/ford-simulator';
+import { type FordSimulator, browserSignIn as signInOnSimulator } from '@configflow/ford-simulator';
 import type { Random } from './random.ts';
 
 /** A Ford account of the soak and the person behind it. */
@@ -16,24 +16,8 @@ export interface Person {
 }
 
 /** The browser sign-in, scripted: `POST /_sim/login` with the flow's own PKCE challenge. */
-export async function browserSignIn(
-  sim: FordSimulator,
-  authorizeUrl: string,
-  person: Person,
-): Promise<string> {
-  const url = new URL(authorizeUrl);
-  const res = await fetch(`${sim.url}/_sim/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      username: person.username,
-      password: person.password,
-      codeChallenge: url.searchParams.get('code_challenge'),
-      redirectUri: url.searchParams.get('redirect_uri'),
-    }),
-  });
-  if (res.status !== 200) throw new Error(`/_sim/login answered ${res.status} for ${person.username}`);
-  return ((await res.json()) as { redirectUrl: string }).redirectUrl;
+export function browserSignIn(sim: FordSimulator, authorizeUrl: string, person: Person): Promise<string> {
+  return signInOnSimulator(sim.url, authorizeUrl, person);
 }
 
 function expect(result: FlowResult, type: string, stepId?: string): FlowResult {

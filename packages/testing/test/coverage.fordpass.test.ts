@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock, type FlowResult, type JsonObject } from '@configflow/core';
-import { type FordSimulator, startFordSimulator } from '@configflow/ford-simulator';
+import { browserSignIn, type FordSimulator, startFordSimulator } from '@configflow/ford-simulator';
 import { createFordPassIntegration } from '@configflow/fordpass';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CoverageSpec, createFlowHarness, formatCoverageTable, runCoverage } from '../src/index.ts';
@@ -29,18 +29,7 @@ afterAll(() => sim.close());
 
 /** The browser half of the sign-in, scripted against the simulator with the flow's own PKCE challenge. */
 async function signIn(shown: FlowResult, username: string): Promise<{ url: string }> {
-  const authorize = new URL(shown.url!);
-  const res = await fetch(`${sim.url}/_sim/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      username,
-      password: PASSWORD,
-      codeChallenge: authorize.searchParams.get('code_challenge'),
-      redirectUri: authorize.searchParams.get('redirect_uri'),
-    }),
-  });
-  return { url: ((await res.json()) as { redirectUrl: string }).redirectUrl };
+  return { url: await browserSignIn(sim.url, shown.url!, { username, password: PASSWORD }) };
 }
 
 /** A world per path: a fresh token folder, the FordPass flow over the simulator, a harness. */
