@@ -463,9 +463,8 @@ export class FlowManager {
       const snapshot = live.actor.getSnapshot();
       if (snapshot.status !== 'active' || !runningSubstate(snapshot.value)) return;
       const stepId = stepOf(snapshot.value);
-      // Its own signal, though nothing aborts a queued step: a shared one would collect the listeners
-      // every handler's fetches add (the long soak warned about 11 on one signal).
-      live.actor.send(await this.runHandler(live, stepId, input, new AbortController().signal));
+      // Nothing aborts a queued step: its signal is made only if the handler reads it.
+      live.actor.send(await this.runHandler(live, stepId, input, undefined));
       input = undefined;
     }
   }
@@ -475,7 +474,7 @@ export class FlowManager {
     live: LiveFlow,
     stepId: string,
     input: unknown,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): Promise<MachineEvent> {
     const context = live.actor.getSnapshot().context as FlowMachineContext;
     try {

@@ -14,13 +14,16 @@ const RECONFIGURE_SUCCESSFUL = 'reconfigure_successful';
 /**
  * Runs one step's handler with a `StepApi`, then checks the outcome against the step's declared edges.
  * The flow context is cloned in and handed back out, so a crashed step leaves the flow untouched.
+ * Without a `signal` the step cannot be aborted; the handler still gets one of its own (never one
+ * shared between steps, which would collect the listeners every handler's fetches add), made only
+ * if it asks.
  */
 export async function runStep(
   flow: ConfigFlow,
   host: FlowHost,
   stepId: string,
   { context, input }: StepInput,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<StepOutput> {
   const step = flow.steps[stepId];
   if (!step || step.kind === 'menu') throw new UnknownStep(flow.domain, stepId, 'no such step');
@@ -51,12 +54,17 @@ export async function runStep(
     stepId,
     initData: context.initData,
     entry,
-    signal,
+    get signal() {
+      signal ??= new AbortController().signal;
+      return signal;
+    },
     get context() {
       return state.ctx;
     },
-    next: (to) => ({ type: 'next', step: to }),
-    createEntry: ({ title, data, options }) => {
+    next(to) {
+      return { type: 'next', step: to };
+    },
+    createEntry({ title, data, options }) {
       if (context.source === 'reauth' || context.source === 'reconfigure') {
         throw new UnknownStep(
           flow.domain,
@@ -66,13 +74,19 @@ export async function runStep(
       }
       return { type: 'create_entry', title, data, ...(options ? { options } : {}) };
     },
-    abort: (reason, placeholders) => ({ type: 'abort', reason, ...(placeholders ? { placeholders } : {}) }),
-    showErrors: (errors, placeholders) => ({
-      type: 'errors',
-      errors: errors as Record<string, string>,
-      ...(placeholders ? { placeholders } : {}),
-    }),
-    progress: (fraction) => host.reportProgress(context.flowId, Math.min(1, Math.max(0, fraction))),
+    abort(reason, placeholders) {
+      return { type: 'abort', reason, ...(placeholders ? { placeholders } : {}) };
+    },
+    showErrors(errors, placeholders) {
+      return {
+        type: 'errors',
+        errors: errors as Record<string, string>,
+        ...(placeholders ? { placeholders } : {}),
+      };
+    },
+    progress(fraction) {
+      host.reportProgress(context.flowId, Math.min(1, Math.max(0, fraction)));
+    },
     async setUniqueId(uniqueId, opts) {
       state.uniqueId = uniqueId;
       const raise = opts?.raiseOnProgress ?? true;
@@ -104,9 +118,15 @@ export async function runStep(
         throw new FlowError('no_entry', 'abortIfUniqueIdMismatch needs a reauth or reconfigure flow');
       if (state.uniqueId !== (linked.uniqueId ?? undefined)) abort(opts?.reason ?? 'unique_id_mismatch');
     },
-    findEntry: (uniqueId) => host.findEntryByUniqueId(flow.domain, uniqueId),
-    getReauthEntry: () => entryFor('reauth'),
-    getReconfigureEntry: () => entryFor('reconfigure'),
+    findEntry(uniqueId) {
+      return host.findEntryByUniqueId(flow.domain, uniqueId);
+    },
+    getReauthEntry() {
+      return entryFor('reauth');
+    },
+    getReconfigureEntry() {
+      return entryFor('reconfigure');
+    },
     async updateReloadAndAbort(target, changes) {
       const data =
         changes.data ?? (changes.dataUpdates ? { ...target.data, ...changes.dataUpdates } : undefined);
