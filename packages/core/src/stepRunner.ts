@@ -33,19 +33,6 @@ export async function runStep(
     uniqueId: context.uniqueId,
     pendingAbort: undefined as Outcome | undefined,
   };
-  const abort = (reason: string, placeholders?: Record<string, string>): never => {
-    state.pendingAbort = { type: 'abort', reason, ...(placeholders ? { placeholders } : {}) };
-    throw new AbortFlow(reason, placeholders);
-  };
-  const entryFor = (source: 'reauth' | 'reconfigure' | 'options'): ConfigEntry => {
-    if (context.source !== source || !entry) {
-      throw new FlowError(
-        'no_entry',
-        `Step "${stepId}" asked for the ${source} entry in a ${context.source} flow`,
-      );
-    }
-    return entry;
-  };
 
   const api: StepApi<Json, string, string, string> = {
     flowId: context.flowId,
@@ -95,7 +82,7 @@ export async function runStep(
         context.source !== 'reauth' &&
         host.otherFlowHasUniqueId(flow.domain, uniqueId, context.flowId);
       host.claimUniqueId(context.flowId, uniqueId);
-      if (taken) abort('already_in_progress');
+      if (taken) abortNow(state, 'already_in_progress');
       return host.findEntryByUniqueId(flow.domain, uniqueId);
     },
     async abortIfUniqueIdConfigured(opts) {
@@ -110,22 +97,23 @@ export async function runStep(
         if (changed && (opts.reload ?? true) && existing.source !== 'ignore')
           await host.reloadEntry(existing.entryId);
       }
-      abort('already_configured');
+      abortNow(state, 'already_configured');
     },
     abortIfUniqueIdMismatch(opts) {
       const linked = entry;
       if (!linked)
         throw new FlowError('no_entry', 'abortIfUniqueIdMismatch needs a reauth or reconfigure flow');
-      if (state.uniqueId !== (linked.uniqueId ?? undefined)) abort(opts?.reason ?? 'unique_id_mismatch');
+      if (state.uniqueId !== (linked.uniqueId ?? undefined))
+        abortNow(state, opts?.reason ?? 'unique_id_mismatch');
     },
     findEntry(uniqueId) {
       return host.findEntryByUniqueId(flow.domain, uniqueId);
     },
     getReauthEntry() {
-      return entryFor('reauth');
+      return entryFor(context, entry, stepId, 'reauth');
     },
     getReconfigureEntry() {
-      return entryFor('reconfigure');
+      return entryFor(context, entry, stepId, 'reconfigure');
     },
     async updateReloadAndAbort(target, changes) {
       const data =
@@ -169,32 +157,62 @@ export async function runStep(
   return out;
 }
 
+/**
+ * Records the abort before throwing it, so it wins even if the handler catches the throw.
+ * (Helpers here are module functions, not closures: tsx would rename a closure on every step.)
+ */
+function abortNow(state: { pendingAbort: Outcome | undefined }, reason: string): never {
+  state.pendingAbort = { type: 'abort', reason };
+  throw new AbortFlow(reason);
+}
+
+function entryFor(
+  context: StepInput['context'],
+  entry: ConfigEntry | undefined,
+  stepId: string,
+  source: 'reauth' | 'reconfigure',
+): ConfigEntry {
+  if (context.source !== source || !entry) {
+    throw new FlowError(
+      'no_entry',
+      `Step "${stepId}" asked for the ${source} entry in a ${context.source} flow`,
+    );
+  }
+  return entry;
+}
+
+function undeclared(flow: ConfigFlow, stepId: string, detail: string): never {
+  throw new UnknownStep(flow.domain, stepId, detail);
+}
+
 function checkDeclared(flow: ConfigFlow, stepId: string, outcome: Outcome): void {
   const step = flow.steps[stepId]!;
   if (step.kind === 'menu') return;
-  const fail = (detail: string): never => {
-    throw new UnknownStep(flow.domain, stepId, detail);
-  };
   switch (outcome?.type) {
     case 'next':
       if (!step.next?.includes(outcome.step) || outcome.step === CREATE_ENTRY)
-        fail(`went to undeclared step "${outcome.step}"`);
+        undeclared(flow, stepId, `went to undeclared step "${outcome.step}"`);
       return;
     case 'create_entry':
-      if (!step.next?.includes(CREATE_ENTRY)) fail('created an entry without declaring create_entry');
+      if (!step.next?.includes(CREATE_ENTRY))
+        undeclared(flow, stepId, 'created an entry without declaring create_entry');
       return;
     case 'abort':
       if (!stepAborts(step).includes(outcome.reason))
-        fail(`aborted with undeclared reason "${outcome.reason}"`);
+        undeclared(flow, stepId, `aborted with undeclared reason "${outcome.reason}"`);
       return;
     case 'errors': {
       const declared = stepErrors(step);
       const bad = Object.values(outcome.errors).filter((key) => !declared.includes(key as string));
-      if (bad.length > 0) fail(`showed undeclared error keys ${bad.join(', ')}`);
+      if (bad.length > 0) undeclared(flow, stepId, `showed undeclared error keys ${bad.join(', ')}`);
       return;
     }
     default:
-      fail('returned no outcome (return flow.next(), flow.createEntry(), flow.abort() or flow.showErrors())');
+      undeclared(
+        flow,
+        stepId,
+        'returned no outcome (return flow.next(), flow.createEntry(), flow.abort() or flow.showErrors())',
+      );
   }
 }
 
