@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { type AnyActorRef, createActor, initialTransition, transition } from 'xstate';
-import { compileMachine } from '../packages/core/src/compileMachine.ts';
+import { compileMachine, STEP_DONE } from '../packages/core/src/compileMachine.ts';
 import { FlowManager } from '../packages/core/src/index.ts';
 import { createThreeStepFlow, STEP1, STEP2 } from './threeStepFlow.ts';
 
@@ -99,10 +99,10 @@ export function xstateAlone(flows = 50_000): { actor: number; pure: number } {
   const input = { flowId: 'bench', source: 'user', ctx: { host: '' } };
   const events = [
     { type: 'SUBMIT', input: STEP1 },
-    { type: 'step.done', output: { outcome: { type: 'next', step: 'credentials' }, ctx: { host: 'x' } } },
+    { type: STEP_DONE, output: { outcome: { type: 'next', step: 'credentials' }, ctx: { host: 'x' } } },
     { type: 'SUBMIT', input: STEP2 },
     {
-      type: 'step.done',
+      type: STEP_DONE,
       output: { outcome: { type: 'create_entry', title: 'x', data: {} }, ctx: { host: 'x' } },
     },
   ];

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FordBackend } from '../app.ts';
@@ -65,7 +64,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   const token = values.token ?? process.env.CONFIGFLOW_TOKEN ?? undefined;
   const dataDir = resolve(values['data-dir'] ?? '.configflow');
-  await mkdir(dataDir, { recursive: true });
 
   const [{ createApp, DEMO_ACCOUNT }, { startServer }] = await Promise.all([
     import('../app.ts'),
