@@ -20,6 +20,40 @@ export const APPLICATION_IDS = {
   lincoln: '45133B88-0671-4AAF-B8D1-99E684ED4E45',
 } as const;
 
+type AppGroup = keyof typeof APPLICATION_IDS;
+
+/**
+ * The Application-Id group of each FordPass region key (marq24's `const.py`). Ford wants the id of the
+ * country the account was registered in; an id of another group is refused like an unknown one.
+ */
+const REGION_GROUPS: Readonly<Record<string, AppGroup>> = {
+  ...Object.fromEntries(
+    ['deu', 'aut', 'che', 'fra', 'bel', 'nld', 'gbr', 'irl', 'ita', 'esp', 'prt', 'dnk', 'fin', 'nor']
+      .concat(['swe', 'pol', 'rest_of_europe', 'lux', 'cze', 'grc', 'hun', 'rou'])
+      .map((key) => [key, 'europe' as const]),
+  ),
+  usa: 'north_america',
+  can: 'north_america',
+  mex: 'north_america',
+  rest_of_world: 'north_america',
+  aus: 'asia_pacific',
+  nzl: 'asia_pacific',
+  zaf: 'africa',
+  bra: 'south_america',
+  arg: 'south_america',
+  lincoln_usa: 'lincoln',
+};
+
+/** The Application-Id an account of `region` must send; undefined for a region key we do not know. */
+export function applicationIdFor(region: string): string | undefined {
+  const group = REGION_GROUPS[region];
+  return group ? APPLICATION_IDS[group] : undefined;
+}
+
+export function isKnownApplicationId(id: string): boolean {
+  return Object.values(APPLICATION_IDS).some((known) => known.toUpperCase() === id.toUpperCase());
+}
+
 export const REDIRECT_URIS = ['fordapp://userauthorized', 'lincolnapp://userauthorized'] as const;
 
 export const SECONDS_PER_DAY = 86_400;

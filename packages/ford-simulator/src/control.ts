@@ -56,8 +56,13 @@ const vehiclePatchSchema = z.object({
   tirePressureKpa: z.number().min(0).optional(),
   position: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
   ignition: z.enum(['OFF', 'RUN']).optional(),
-  commandResult: z.enum(['SUCCESS', 'COMMAND_FAILED_ON_DEVICE', 'EXPIRED']).optional(),
+  commandResult: z
+    .enum(['SUCCESS', 'COMMAND_SUCCEEDED_ON_DEVICE', 'COMMAND_FAILED_ON_DEVICE', 'EXPIRED', 'NO_RESPONSE'])
+    .optional(),
   commandSeconds: z.number().min(0).max(86_400).optional(),
+  stateCase: z.enum(['upper', 'lower']).optional(),
+  deepSleep: z.boolean().optional(),
+  doorLockLayout: z.enum(['with-all-doors', 'per-door']).optional(),
 });
 
 export type VehicleSpecInput = z.input<typeof vehicleSpecSchema>;
@@ -90,6 +95,9 @@ export interface VehicleView extends VehicleSummary {
   position: { lat: number; lon: number };
   commandResult: Vehicle['commandResult'];
   commandSeconds: number;
+  stateCase: Vehicle['stateCase'];
+  deepSleep: boolean;
+  doorLockLayout: Vehicle['doorLockLayout'];
   commands: { id: string; type: string; state: string; createdAt: number }[];
 }
 
@@ -263,6 +271,9 @@ export class SimControl {
     if (patch.ignition !== undefined) vehicle.ignition = patch.ignition;
     if (patch.commandResult !== undefined) vehicle.commandResult = patch.commandResult;
     if (patch.commandSeconds !== undefined) vehicle.commandSeconds = patch.commandSeconds;
+    if (patch.stateCase !== undefined) vehicle.stateCase = patch.stateCase;
+    if (patch.deepSleep !== undefined) vehicle.deepSleep = patch.deepSleep;
+    if (patch.doorLockLayout !== undefined) vehicle.doorLockLayout = patch.doorLockLayout;
     vehicle.updatedAt = now;
     return this.#vehicleView(vehicle);
   }
@@ -304,6 +315,9 @@ export class SimControl {
       position: { ...vehicle.position },
       commandResult: vehicle.commandResult,
       commandSeconds: vehicle.commandSeconds,
+      stateCase: vehicle.stateCase,
+      deepSleep: vehicle.deepSleep,
+      doorLockLayout: vehicle.doorLockLayout,
       commands: vehicle.commands.map((command: CommandRecord) => ({
         id: command.id,
         type: command.type,

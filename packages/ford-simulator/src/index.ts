@@ -1,8 +1,15 @@
 export type { Account } from './accounts.ts';
 export { browserSignIn, type SignInCredentials } from './browserSignIn.ts';
 export { type Clock, SimClock } from './clock.ts';
-export { COMMAND_TYPES, type CommandResult, type CommandState, type CommandType } from './commands.ts';
-export { APPLICATION_IDS, B2C_TENANT, FORD_CLIENT_ID, REDIRECT_URIS } from './constants.ts';
+export {
+  COMMAND_TYPES,
+  type CommandOutcomeSetting,
+  type CommandResult,
+  type CommandState,
+  type CommandType,
+  type StateCase,
+} from './commands.ts';
+export { APPLICATION_IDS, applicationIdFor, B2C_TENANT, FORD_CLIENT_ID, REDIRECT_URIS } from './constants.ts';
 export {
   type AccountView,
   ControlError,
@@ -18,6 +25,7 @@ export {
 export { createCodeVerifier, pkceChallenge } from './encoding.ts';
 export { FAULT_ROUTES, type FaultRoute, type FaultSpec } from './faults.ts';
 export { type DecodedJwt, decodeJwt } from './jwt.ts';
+export { DEFAULT_RATE_LIMIT, type RateLimitShape } from './rateLimit.ts';
 export { BUDGETED_ROUTES, ROUTE_NAMES, type RouteName } from './routeNames.ts';
 export {
   type FordSimulator,

@@ -32,6 +32,8 @@ export interface FordRoute {
   readonly methods: readonly string[];
   readonly pattern: RegExp;
   identify(ctx: RequestContext): Account | undefined;
+  /** Ford's own body for a fault of this status on this route, used when the fault brings none. */
+  faultBody?(status: number): unknown;
   handle(ctx: RequestContext): SimResponse;
 }
 

@@ -8,6 +8,13 @@ export const ROUTE_NAMES = [
   'vehicles',
   'status',
   'command',
+  'telemetryQuery',
+  'garage',
+  'messages',
+  'rccProfile',
+  'chargeTimes',
+  'chargeLogs',
+  'inventory',
 ] as const;
 export type RouteName = (typeof ROUTE_NAMES)[number];
 
@@ -22,4 +29,11 @@ export const BUDGETED_ROUTES: ReadonlySet<RouteName> = new Set([
   'vehicles',
   'status',
   'command',
+  'telemetryQuery',
+  'garage',
+  'messages',
+  'rccProfile',
+  'chargeTimes',
+  'chargeLogs',
+  'inventory',
 ]);

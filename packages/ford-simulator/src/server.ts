@@ -17,13 +17,15 @@ import {
   type SimResponse,
   writeResponse,
 } from './http.ts';
+import { type RateLimitShape, rateLimitResponse, resolveRateLimit } from './rateLimit.ts';
 import type { FordRoute, RequestContext, Route } from './route.ts';
 import { BUDGETED_ROUTES } from './routeNames.ts';
 import { autonomicRoute } from './routes/autonomic.ts';
 import { authorizeRoute, tokenRoute } from './routes/b2c.ts';
 import { catRoute, refreshRoute } from './routes/cat.ts';
 import { controlRoutes } from './routes/control.ts';
-import { commandRoute, statusRoute } from './routes/telemetry.ts';
+import { garageRoutes } from './routes/garage.ts';
+import { commandRoute, inventoryRoute, statusRoute, telemetryQueryRoute } from './routes/telemetry.ts';
 import { vehiclesRoute } from './routes/vehicles.ts';
 import { type SimConfig, SimState } from './state.ts';
 import type { StatsSnapshot } from './stats.ts';
@@ -49,6 +51,20 @@ export interface FordSimulatorOptions {
   commandSeconds?: number;
   /** Initial simulated time, epoch seconds; default the wall clock at start. */
   startTime?: number;
+  /** Simulated seconds after which a command the car did not finish is EXPIRED; default 90 (Ford). */
+  commandExpireSeconds?: number;
+  /** Status of a successful vehicle list; default 207 (Ford), 200 as the variant some clients expect. */
+  vehicleListStatus?: 200 | 207;
+  /** Status of a rejected refresh (errorCode "460" body); default 400 (Ford), or 401. */
+  refreshRejectStatus?: 400 | 401;
+  /** How the Application-Id header is checked; default `region` (a known id of the account's region). */
+  applicationIdCheck?: 'region' | 'known' | 'off';
+  /** The 429 over-budget answer; Ford's real one is not known, so each part is configurable. */
+  rateLimit?: Partial<RateLimitShape>;
+  /** Top level of the garage endpoint's answer; default a list. */
+  garageShape?: 'list' | 'wrapped';
+  /** The sign-in pages; default `form`, `b2c` for B2C's SelfAsserted/confirmed flow ending in a 302. */
+  signInPage?: 'form' | 'b2c';
 }
 
 /** Read-only views of the simulator's state for in-process tests. */
@@ -84,6 +100,9 @@ const FORD_ROUTES: FordRoute[] = [
   vehiclesRoute,
   statusRoute,
   commandRoute,
+  telemetryQueryRoute,
+  inventoryRoute,
+  ...garageRoutes,
 ];
 const ROUTES: Route[] = [...FORD_ROUTES, ...controlRoutes];
 
@@ -93,6 +112,13 @@ function positive(name: string, value: number | undefined, fallback: number): nu
     throw new RangeError(`${name} must be a non-negative number`);
   }
   return result;
+}
+
+/** `value` if it is one of `allowed`, the first of them when unset. */
+function oneOf<T>(name: string, value: T | undefined, allowed: readonly T[]): T {
+  if (value === undefined) return allowed[0]!;
+  if (!allowed.includes(value)) throw new RangeError(`${name} must be one of ${allowed.join(', ')}`);
+  return value;
 }
 
 export function resolveConfig(options: FordSimulatorOptions): SimConfig {
@@ -108,6 +134,17 @@ export function resolveConfig(options: FordSimulatorOptions): SimConfig {
       90 * SECONDS_PER_DAY,
     ),
     commandSeconds: positive('commandSeconds', options.commandSeconds, 10),
+    commandExpireSeconds: positive('commandExpireSeconds', options.commandExpireSeconds, 90),
+    vehicleListStatus: oneOf('vehicleListStatus', options.vehicleListStatus, [207, 200] as const),
+    refreshRejectStatus: oneOf('refreshRejectStatus', options.refreshRejectStatus, [400, 401] as const),
+    applicationIdCheck: oneOf('applicationIdCheck', options.applicationIdCheck, [
+      'region',
+      'known',
+      'off',
+    ] as const),
+    rateLimit: resolveRateLimit(options.rateLimit),
+    garageShape: oneOf('garageShape', options.garageShape, ['list', 'wrapped'] as const),
+    signInPage: oneOf('signInPage', options.signInPage, ['form', 'b2c'] as const),
   };
 }
 
@@ -143,8 +180,10 @@ function findRoute(
   return { route: found.route, params };
 }
 
-function faultResponse(fault: Fault, status: number): SimResponse {
+function faultResponse(fault: Fault, status: number, route: FordRoute): SimResponse {
   const headers = { ...fault.headers };
+  const fordBody = fault.body === undefined ? route.faultBody?.(status) : undefined;
+  if (fordBody !== undefined) return json(status, fordBody, headers);
   if (fault.body === undefined) {
     return json(
       status,
@@ -193,7 +232,7 @@ export async function startFordSimulator(options: FordSimulatorOptions = {}): Pr
         return;
       }
       if (typeof fault.status === 'number') {
-        send(faultResponse(fault, fault.status));
+        send(faultResponse(fault, fault.status, route));
         return;
       }
     }
@@ -201,17 +240,7 @@ export async function startFordSimulator(options: FordSimulatorOptions = {}): Pr
     if (budgeted) {
       const verdict = sim.budget.tryConsume(username, sim.now());
       if (!verdict.ok) {
-        send(
-          json(
-            429,
-            {
-              error: 'TOO_MANY_REQUESTS',
-              message: `Request budget of ${verdict.limit} per day exceeded for this account`,
-              retryAfterSeconds: verdict.retryAfterSeconds,
-            },
-            { 'retry-after': String(verdict.retryAfterSeconds) },
-          ),
-        );
+        send(rateLimitResponse(sim.config.rateLimit, verdict.limit, verdict.retryAfterSeconds));
         return;
       }
     }

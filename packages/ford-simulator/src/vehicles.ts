@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CommandRecord, CommandResult } from './commands.ts';
+import type { CommandOutcomeSetting, CommandRecord, StateCase } from './commands.ts';
 
 export type EngineType = 'ICE' | 'HEV' | 'PHEV' | 'BEV';
 export type LockState = 'LOCKED' | 'UNLOCKED';
@@ -21,6 +21,8 @@ export interface VehicleSpec {
 export interface Vehicle {
   readonly vin: string;
   readonly vehicleId: string;
+  /** The modem's id, Ford's `target.deviceId` in a command answer. */
+  readonly deviceId: string;
   readonly model: string;
   readonly year: number;
   readonly nickName: string;
@@ -39,8 +41,14 @@ export interface Vehicle {
   remoteStartUntil: number | undefined;
   /** Simulated epoch second of the last telemetry update (status refresh, command effect, edit). */
   updatedAt: number;
-  /** Outcome the next commands end in; lets tests script failing or expiring commands. */
-  commandResult: CommandResult;
+  /** Outcome the next commands end in; lets tests script failing, expiring or unanswered commands. */
+  commandResult: CommandOutcomeSetting;
+  /** Case the car writes command states in (`SUCCESS` or `success`; Ford shows both). */
+  stateCase: StateCase;
+  /** Deep sleep: `commandPreclusion` says so, and commands are never picked up (they expire). */
+  deepSleep: boolean;
+  /** `with-all-doors` (ALL_DOORS among per-door entries, not first) or `per-door` (no summary). */
+  doorLockLayout: 'with-all-doors' | 'per-door';
   /** Simulated seconds from a command's creation to its final state. */
   commandSeconds: number;
   /** Commands in creation order; effects apply in that order once each completes. */
@@ -81,6 +89,7 @@ export class VehicleStore {
     const vehicle: Vehicle = {
       vin,
       vehicleId: randomUUID(),
+      deviceId: randomUUID(),
       model: spec.model,
       year: spec.year,
       nickName: spec.nickName ?? `${spec.year} ${spec.model}`,
@@ -98,6 +107,9 @@ export class VehicleStore {
       remoteStartUntil: undefined,
       updatedAt: now,
       commandResult: 'SUCCESS',
+      stateCase: 'upper',
+      deepSleep: false,
+      doorLockLayout: 'with-all-doors',
       commandSeconds: this.defaults.commandSeconds,
       commands: [],
     };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  APPLICATION_IDS,
+  applicationIdFor,
   B2C_TENANT,
   browserSignIn,
   createCodeVerifier,
@@ -219,7 +221,7 @@ describe('B2C sign-in and code exchange', () => {
 });
 
 describe('CAT and Autonomic tokens', () => {
-  it('rotates refresh tokens; the old one gets 401 with errorCode 460', async () => {
+  it('rotates refresh tokens; the old one gets 400 with errorCode 460 (as Ford), 401 as an option', async () => {
     const sim = await startSim();
     const account = await createAccount(sim);
     const { code, verifier } = await scriptedLogin(sim);
@@ -235,10 +237,19 @@ describe('CAT and Autonomic tokens', () => {
     expect(second.body.access_token).not.toBe(first.body.access_token);
 
     const old = await refresh(sim, first.body.refresh_token);
-    expect(old.status).toBe(401);
+    expect(old.status).toBe(400);
     expect(old.body).toMatchObject({ message: 'Invalid or Expired Token', errorCode: '460' });
     expect(Number.isNaN(Date.parse(old.body.timestamp))).toBe(false);
+    // Ford's timestamp has nanoseconds: 2025-06-09T07:02:44.048994479Z.
+    expect(old.body.timestamp).toMatch(/\.\d{9}Z$/);
     expect((await refresh(sim, second.body.refresh_token)).status).toBe(200);
+
+    const variant = await startSim({ refreshRejectStatus: 401 });
+    const { cat: pair } = await signedIn(variant);
+    await refresh(variant, pair.refresh_token);
+    const rejected = await refresh(variant, pair.refresh_token);
+    expect(rejected.status).toBe(401);
+    expect(rejected.body.errorCode).toBe('460');
 
     const malformed = await call(sim, '/api/token/v2/cat-with-refresh-token', {
       method: 'POST',
@@ -251,8 +262,8 @@ describe('CAT and Autonomic tokens', () => {
     const sim = await startSim();
     const { cat: pair } = await signedIn(sim);
     const results = await Promise.all([refresh(sim, pair.refresh_token), refresh(sim, pair.refresh_token)]);
-    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
-    expect(results.find((r) => r.status === 401)!.body.errorCode).toBe('460');
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
+    expect(results.find((r) => r.status === 400)!.body.errorCode).toBe('460');
     expect(sim.state.stats().refreshes).toBe(1);
   });
 
@@ -261,7 +272,7 @@ describe('CAT and Autonomic tokens', () => {
     const { cat: pair } = await signedIn(sim);
     sim.clock.advance(3600);
     const res = await refresh(sim, pair.refresh_token);
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(400);
     expect(res.body.errorCode).toBe('460');
   });
 
@@ -270,7 +281,7 @@ describe('CAT and Autonomic tokens', () => {
     const { cat: pair, auto } = await signedIn(sim);
     expect((await call(sim, '/_sim/revoke', { json: { username: 'driver@example.com' } })).status).toBe(200);
     const res = await refresh(sim, pair.refresh_token);
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(400);
     expect(res.body.errorCode).toBe('460');
     expect((await autonomic(sim, pair.access_token)).status).toBe(401);
     expect((await status(sim, auto.access_token)).status).toBe(401);
@@ -306,5 +317,74 @@ describe('CAT and Autonomic tokens', () => {
     expect(unknown.body.error).toBe('invalid_token');
     sim.clock.advance(1800);
     expect((await autonomic(sim, pair.access_token)).body.error).toBe('invalid_token');
+  });
+
+  it('accepts the CAT refresh token as the Autonomic subject too, without consuming it', async () => {
+    const sim = await startSim();
+    const { cat: pair } = await signedIn(sim);
+    // pyfordpass (sansio.py:495) sends the refresh token, as the official app does.
+    const byRefresh = await autonomic(sim, pair.refresh_token);
+    expect(byRefresh.status).toBe(200);
+    expect(byRefresh.body).toMatchObject({ expires_in: 300, token_type: 'Bearer' });
+    expect((await status(sim, byRefresh.body.access_token)).status).toBe(200);
+    // Still good for its own job: the rotation.
+    expect((await refresh(sim, pair.refresh_token)).status).toBe(200);
+    // A consumed refresh token is refused like any dead subject.
+    expect((await autonomic(sim, pair.refresh_token)).status).toBe(401);
+    // Other token kinds are not subjects.
+    expect((await autonomic(sim, (await signedIn(sim, 'b@example.com')).b2c.access_token)).status).toBe(401);
+  });
+});
+
+describe('Application-Id', () => {
+  it('answers 400 errorCode 432 for an unknown id or one of another region, on CAT, refresh and the vehicle list', async () => {
+    const sim = await startSim();
+    const { b2c, cat: pair } = await signedIn(sim); // region deu: the europe id
+    const withId = (id: string) => ({ 'Application-Id': id });
+    const catWith = (id: string) =>
+      call(sim, '/api/token/v2/cat-with-b2c-access-token', {
+        json: { idpToken: b2c.access_token },
+        headers: withId(id),
+      });
+    const refreshWith = (id: string) =>
+      call(sim, '/api/token/v2/cat-with-refresh-token', {
+        json: { refresh_token: pair.refresh_token },
+        headers: withId(id),
+      });
+    const listWith = (id: string) =>
+      call(sim, '/api/expdashboard/v1/details/', {
+        json: { dashboardRefreshRequest: 'All' },
+        headers: { 'auth-token': pair.access_token, ...withId(id) },
+      });
+    for (const send of [catWith, refreshWith, listWith]) {
+      for (const id of ['not-a-real-app', APPLICATION_IDS.north_america]) {
+        const res = await send(id);
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ message: 'Invalid ApplicationId', errorCode: '432' });
+      }
+    }
+    const missing = await call(sim, '/api/token/v2/cat-with-refresh-token', {
+      json: { refresh_token: pair.refresh_token },
+    });
+    expect(missing.status).toBe(400);
+    // Case does not matter; the rejected refreshes above did not consume the token.
+    expect((await refreshWith(APPLICATION_IDS.europe.toLowerCase())).status).toBe(200);
+
+    const lenient = await startSim({ applicationIdCheck: 'known' });
+    const other = await signedIn(lenient);
+    const res = await call(lenient, '/api/expdashboard/v1/details/', {
+      json: { dashboardRefreshRequest: 'All' },
+      headers: { 'auth-token': other.cat.access_token, ...withId(APPLICATION_IDS.north_america) },
+    });
+    expect(res.status).toBe(207);
+  });
+
+  it('maps every region key to its group id', () => {
+    expect(applicationIdFor('deu')).toBe(APPLICATION_IDS.europe);
+    expect(applicationIdFor('rest_of_world')).toBe(APPLICATION_IDS.north_america);
+    expect(applicationIdFor('aus')).toBe(APPLICATION_IDS.asia_pacific);
+    expect(applicationIdFor('zaf')).toBe(APPLICATION_IDS.africa);
+    expect(applicationIdFor('lincoln_usa')).toBe(APPLICATION_IDS.lincoln);
+    expect(applicationIdFor('atlantis')).toBeUndefined();
   });
 });

@@ -55,4 +55,32 @@ describe('request budget', () => {
     const over = await call(sim, '/_sim/accounts/driver@example.com');
     expect(over.body.budget).toEqual({ used: 3, limit: 3 });
   });
+
+  it('shapes the 429 as configured: no Retry-After, a fixed value, a cap, another body', async () => {
+    const over = async (rateLimit: Record<string, unknown>) => {
+      const sim = await startSim({ requestBudgetPerDay: 2, rateLimit });
+      const { auto } = await signedIn(sim);
+      return status(sim, auto.access_token);
+    };
+    const none = await over({ retryAfter: 'none' });
+    expect(none.status).toBe(429);
+    expect(none.headers.get('retry-after')).toBeNull();
+    expect(none.body).toEqual({ error: 'TOO_MANY_REQUESTS', message: expect.any(String) });
+
+    const fixed = await over({ retryAfter: 120 });
+    expect(fixed.headers.get('retry-after')).toBe('120');
+    expect(fixed.body.retryAfterSeconds).toBe(120);
+
+    const capped = await over({ retryAfterCapSeconds: 3600 });
+    expect(capped.headers.get('retry-after')).toBe('3600');
+
+    const bare = await over({ body: 'none', retryAfter: 60 });
+    expect(bare.text).toBe('');
+    expect(bare.headers.get('retry-after')).toBe('60');
+
+    const custom = await over({ body: { message: 'Too Many Requests', errorCode: '429' } });
+    expect(custom.body).toEqual({ message: 'Too Many Requests', errorCode: '429' });
+
+    await expect(startSim({ rateLimit: { retryAfter: -1 } })).rejects.toThrow(RangeError);
+  });
 });

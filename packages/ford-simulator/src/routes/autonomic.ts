@@ -9,7 +9,8 @@ import type { FordRoute } from '../route.ts';
 
 /**
  * `POST /v1/auth/oidc/token`: the RFC 8693 exchange of a CAT access token for a 300 s Autonomic token.
- * Only CAT access tokens are accepted as subject_token (FordPass sends those).
+ * The subject_token may be the CAT access token (marq24, itchannel) or the CAT refresh token (the
+ * official app and pyfordpass, sansio.py:495); the refresh token is only read, not consumed.
  */
 export const autonomicRoute: FordRoute = {
   kind: 'ford',
@@ -35,7 +36,11 @@ export const autonomicRoute: FordRoute = {
     }
     const subjectToken = form.get('subject_token');
     if (!subjectToken) return invalid('invalid_request', 'subject_token is required');
-    const check = ctx.sim.tokens.check(subjectToken, 'cat-access');
+    const asAccess = ctx.sim.tokens.check(subjectToken, 'cat-access');
+    const check =
+      asAccess.ok || asAccess.reason !== 'wrong-kind'
+        ? asAccess
+        : ctx.sim.tokens.check(subjectToken, 'cat-refresh');
     if (!check.ok) {
       return invalid('invalid_token', 'the subject_token is invalid or expired', 401);
     }

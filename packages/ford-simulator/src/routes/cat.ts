@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { header } from '../http.ts';
 import type { FordRoute, RequestContext } from '../route.ts';
-import { badRequest, invalidToken } from './fordErrors.ts';
+import { applicationIdProblem, badRequest, invalidToken } from './fordErrors.ts';
 
 const catBody = z.object({ idpToken: z.string().min(1) });
 const refreshBody = z.object({ refresh_token: z.string().min(1) });
@@ -21,8 +20,9 @@ export const catRoute: FordRoute = {
   pattern: /^\/api\/token\/v2\/cat-with-b2c-access-token\/?$/,
   identify: (ctx) => ctx.sim.tokens.owner(jsonField(ctx, catBody)?.idpToken),
   handle: (ctx) => {
-    if (!header(ctx.req, 'application-id')) return badRequest(ctx, 'Missing Application-Id header');
     const body = jsonField(ctx, catBody);
+    const appIdProblem = applicationIdProblem(ctx, ctx.sim.tokens.owner(body?.idpToken));
+    if (appIdProblem) return appIdProblem;
     if (!body) return badRequest(ctx, 'Body must be JSON {"idpToken": "<B2C access token>"}');
     const check = ctx.sim.tokens.check(body.idpToken, 'b2c-access');
     if (!check.ok) return invalidToken(ctx);
@@ -33,7 +33,7 @@ export const catRoute: FordRoute = {
 /**
  * `POST /api/token/v2/cat-with-refresh-token`: returns a new pair and consumes the old refresh token
  * (rotation). Check and rotation run without an await in between, so of two racing refreshes with
- * the same token exactly one wins; the other gets 401/460, as at Ford.
+ * the same token exactly one wins; the other gets 460 (HTTP 400 by default, as at Ford).
  */
 export const refreshRoute: FordRoute = {
   kind: 'ford',
@@ -43,9 +43,11 @@ export const refreshRoute: FordRoute = {
   identify: (ctx) => ctx.sim.tokens.owner(jsonField(ctx, refreshBody)?.refresh_token),
   handle: (ctx) => {
     const body = jsonField(ctx, refreshBody);
+    const appIdProblem = applicationIdProblem(ctx, ctx.sim.tokens.owner(body?.refresh_token));
+    if (appIdProblem) return appIdProblem;
     if (!body) return badRequest(ctx, 'Body must be JSON {"refresh_token": "<CAT refresh token>"}');
     const check = ctx.sim.tokens.check(body.refresh_token, 'cat-refresh');
-    if (!check.ok) return invalidToken(ctx);
+    if (!check.ok) return invalidToken(ctx, ctx.sim.config.refreshRejectStatus);
     check.record.consumed = true;
     ctx.sim.stats.recordRefresh(check.account.username);
     return { status: 200, json: ctx.sim.tokens.issueCat(check.account) };

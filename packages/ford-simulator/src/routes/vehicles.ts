@@ -1,11 +1,12 @@
 import { header } from '../http.ts';
 import type { FordRoute } from '../route.ts';
 import { isElectric } from '../vehicles.ts';
-import { badRequest, fordError } from './fordErrors.ts';
+import { applicationIdProblem, badRequest, fordError } from './fordErrors.ts';
 
 /**
  * `POST /api/expdashboard/v1/details/` (auth-token: CAT access token): the account's garage, as
- * `userVehicles.vehicleDetails[]` plus `vehicleProfile[]`.
+ * `userVehicles.vehicleDetails[]` plus `vehicleProfile[]`. Ford answers 207 (itchannel accepts only
+ * that, fordpass_new.py:518); `vehicleListStatus: 200` serves the other variant.
  */
 export const vehiclesRoute: FordRoute = {
   kind: 'ford',
@@ -16,7 +17,8 @@ export const vehiclesRoute: FordRoute = {
   handle: (ctx) => {
     const check = ctx.sim.tokens.check(header(ctx.req, 'auth-token'), 'cat-access');
     if (!check.ok) return fordError(ctx, 401, 'Unauthorized: missing, invalid or expired auth-token', '401');
-    if (!header(ctx.req, 'application-id')) return badRequest(ctx, 'Missing Application-Id header');
+    const appIdProblem = applicationIdProblem(ctx, check.account);
+    if (appIdProblem) return appIdProblem;
     const body = ctx.json();
     if (!body.ok || typeof body.value !== 'object' || body.value === null) {
       return badRequest(ctx, 'Body must be JSON such as {"dashboardRefreshRequest":"All"}');
@@ -26,7 +28,7 @@ export const vehiclesRoute: FordRoute = {
       return vehicle ? [vehicle] : [];
     });
     return {
-      status: 200,
+      status: ctx.sim.config.vehicleListStatus,
       json: {
         userVehicles: {
           vehicleDetails: vehicles.map((vehicle) => ({
