@@ -26,11 +26,15 @@ export const catTokenResponse = z.object({
   refresh_expires_in: z.coerce.number().positive().optional(),
 });
 
-/** Foundational API errors: errorCode comes as "460" or 460 depending on the endpoint. */
+/**
+ * Foundational API errors: errorCode comes as "460" or 460 depending on the endpoint; 432 is
+ * "Invalid ApplicationId". The TMC's 502 says `{ code, error, message }`.
+ */
 export const fordErrorResponse = z.object({
   message: z.string().optional(),
   errorCode: z.union([z.string(), z.number()]).optional(),
   error: z.string().optional(),
+  code: z.union([z.string(), z.number()]).optional(),
 });
 
 export const autonomicTokenResponse = z.object({
@@ -84,17 +88,24 @@ export const telemetryMetrics = z
   })
   .loose();
 
-/** `states["<type>Command"]`: where a command's progress shows. */
+/**
+ * `states["<type>Command"]`: where a command's progress shows. Ford puts `commandId` beside `value`
+ * and stamps the state with `timestamp` (marq24 issue #271); `value.commandId` and `updateTime` are
+ * read as older variants. `toState` comes in upper or lower case (`SUCCESS`, `success`).
+ */
 export const commandStateEntry = z
   .object({
+    commandId: z.string().optional(),
+    timestamp: z.string().optional(),
+    updateTime: z.string().optional(),
     value: z
       .object({
         toState: z.string(),
+        fromState: z.string().optional(),
         commandId: z.string().optional(),
         data: z.unknown().optional(),
       })
       .loose(),
-    updateTime: z.string().optional(),
   })
   .loose();
 
@@ -107,9 +118,30 @@ export const telemetryResponse = z
   })
   .loose();
 
-export const commandResponse = z.object({ id: z.string().min(1) }).loose();
+/**
+ * The command-creation answer: Ford sends `id` (itchannel #330) with `createTime` and `expireTime`
+ * (create + 90 s); marq24 also accepts `commandId` or `correlationId` for the id (bridge:2835).
+ */
+export const commandResponse = z
+  .object({
+    id: z.string().min(1).optional(),
+    commandId: z.string().min(1).optional(),
+    correlationId: z.string().min(1).optional(),
+    createTime: z.string().optional(),
+    expireTime: z.string().optional(),
+  })
+  .loose()
+  .transform((r, ctx) => {
+    const id = r.id ?? r.commandId ?? r.correlationId;
+    if (id === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'no id, commandId or correlationId' });
+      return z.NEVER;
+    }
+    return { ...r, id };
+  });
 
 export type TelemetryResponse = z.output<typeof telemetryResponse>;
 export type VehiclesResponse = z.output<typeof vehiclesResponse>;
 export type CatTokenResponse = z.output<typeof catTokenResponse>;
 export type B2cTokenResponse = z.output<typeof b2cTokenResponse>;
+export type CommandResponse = z.output<typeof commandResponse>;

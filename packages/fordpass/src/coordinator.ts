@@ -26,6 +26,12 @@ export type CoordinatorEvent =
   | { type: 'failed'; error: Error }
   | { type: 'command'; outcome: CommandOutcome };
 
+/** An ISO time from Ford as epoch ms; undefined when absent or unreadable. */
+function timeOf(iso: string | undefined): number | undefined {
+  const ms = iso === undefined ? Number.NaN : Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 /** First retry after a transient failure; doubles up to the poll interval. */
 const RETRY_MIN_MS = 60_000;
 
@@ -82,6 +88,9 @@ export class VehicleCoordinator {
       const outcome = await trackCommand({
         type,
         commandId: sent.id,
+        createdAt: timeOf(sent.createTime),
+        expiresAt: timeOf(sent.expireTime),
+        now: () => clock.now(),
         read: () => this.readTelemetry(signal),
         sleep: (ms) => this.sleep(ms, signal),
         policy: this.opts.commandBackoff ?? DEFAULT_COMMAND_BACKOFF,

@@ -24,6 +24,17 @@ export class VehicleNotAuthorized extends EntryError {
   }
 }
 
+/**
+ * 400 errorCode 432 "Invalid ApplicationId": the Application-Id sent is not the one of the account's
+ * region. Choosing the region the account was registered in fixes it; a sign-in does not.
+ */
+export class ApplicationIdRejected extends EntryError {
+  override name = 'ApplicationIdRejected';
+  constructor(endpoint: string) {
+    super(`Ford's ${endpoint} refused the region's Application-Id (errorCode 432)`, 'region_mismatch');
+  }
+}
+
 /** The refresh token was rejected for good (400/401 with errorCode 460 or "Invalid or Expired Token"). */
 export class TokenInvalid extends AuthFailed {
   override name = 'TokenInvalid';

@@ -12,19 +12,11 @@ import type { AccountSession } from './accountSession.ts';
 import { buildAuthorizeUrl, REDIRECT_URIS } from './authorizeUrl.ts';
 import { normalizeVin, VIN_PATTERN } from './entryData.ts';
 import { DEFAULT_POLL_INTERVAL_S, optionsSchema } from './entryOptions.ts';
-import { ApiChanged, SignInRejected, VehicleNotAuthorized } from './errors.ts';
+import { ApiChanged, ApplicationIdRejected, SignInRejected, VehicleNotAuthorized } from './errors.ts';
 import type { FordClient } from './fordClient.ts';
 import { parsePastedRedirect } from './pastedUrl.ts';
 import { codeChallenge, newCodeVerifier } from './pkce.ts';
-import {
-  BRANDS,
-  type Brand,
-  defaultRegion,
-  findRegion,
-  REGION_KEYS,
-  REGIONS,
-  type Region,
-} from './regions.ts';
+import { BRANDS, type Brand, findRegion, REGION_KEYS, REGIONS, type Region } from './regions.ts';
 import type { SessionRegistry } from './sessionRegistry.ts';
 import { signIn } from './signIn.ts';
 import { strings } from './strings.ts';
@@ -81,6 +73,7 @@ const TOKEN_ERRORS = [
   'cannot_connect',
   'rate_limited',
   'api_changed',
+  'region_mismatch',
 ] as const;
 
 function vehicleLabel(
@@ -111,6 +104,8 @@ function connectionError(error: unknown): 'rate_limited' | 'invalid_auth' | 'api
 /** B2C's AADB2C rejections and connection failures, as the token step's error keys. */
 function signInError(error: unknown): (typeof TOKEN_ERRORS)[number] {
   if (error instanceof SignInRejected) return error.problem;
+  // Ford's 432: the Application-Id of the chosen region is not the account's.
+  if (error instanceof ApplicationIdRejected) return 'region_mismatch';
   return connectionError(error);
 }
 
@@ -252,8 +247,8 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
         schema: z.object({ region: regionField }),
         next: ['token'],
         errors: ['region_brand_mismatch'],
+        // No region is suggested: it must be the account's country, which only the user knows.
         render: (flow) => ({
-          suggested: { region: defaultRegion(flow.context.brand ?? 'ford').key },
           placeholders: { brand: flow.context.brand === 'lincoln' ? 'Lincoln' : 'Ford' },
         }),
         async submit({ region }, flow) {
@@ -423,6 +418,7 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
             // A region that does not match the account's country answers with an empty garage.
             if (!vins.includes(String(entry.data.vin))) return flow.showErrors({ region: 'region_mismatch' });
           } catch (error) {
+            if (error instanceof ApplicationIdRejected) return flow.showErrors({ region: 'region_mismatch' });
             return flow.showErrors({ base: connectionError(error) });
           }
           await session.setRegion(found.key);

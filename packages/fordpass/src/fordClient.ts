@@ -5,6 +5,7 @@ import {
   b2cErrorResponse,
   b2cTokenResponse,
   type CatTokenResponse,
+  type CommandResponse,
   catTokenResponse,
   commandResponse,
   fordErrorResponse,
@@ -17,6 +18,7 @@ import { b2cEndpoint, FORD_CLIENT_ID, REDIRECT_URIS } from './authorizeUrl.ts';
 import type { BaseUrls } from './baseUrls.ts';
 import {
   ApiChanged,
+  ApplicationIdRejected,
   DataUnauthorized,
   FordRateLimited,
   FordUnavailable,
@@ -62,6 +64,15 @@ export function isInvalidTokenBody(body: unknown): boolean {
   return (
     String(parsed.data.errorCode ?? '') === '460' ||
     /invalid or expired token/i.test(parsed.data.message ?? '')
+  );
+}
+
+/** Ford's 400 errorCode 432 "Invalid ApplicationId" (string or number, or only the message). */
+export function isInvalidApplicationIdBody(body: unknown): boolean {
+  const parsed = fordErrorResponse.safeParse(body);
+  if (!parsed.success) return false;
+  return (
+    String(parsed.data.errorCode ?? '') === '432' || /invalid applicationid/i.test(parsed.data.message ?? '')
   );
 }
 
@@ -181,6 +192,8 @@ export class FordClient {
     if (reply.status === 200 || reply.status === 207) return this.parse('vehicles', vehiclesResponse, reply);
     this.transient('vehicles', reply, opts.budget);
     if (reply.status === 401) throw new DataUnauthorized('vehicle list: 401');
+    if (reply.status === 400 && isInvalidApplicationIdBody(reply.body))
+      throw new ApplicationIdRejected('vehicles');
     throw new ApiChanged('vehicles', `HTTP ${reply.status}`);
   }
 
@@ -202,7 +215,12 @@ export class FordClient {
   }
 
   /** Queues a command; completion shows later in `states["<type>Command"]`. */
-  async sendCommand(autonomicToken: string, vin: string, type: string, opts: RequestOptions = {}) {
+  async sendCommand(
+    autonomicToken: string,
+    vin: string,
+    type: string,
+    opts: RequestOptions = {},
+  ): Promise<CommandResponse> {
     await opts.budget?.take();
     const url = `${this.urls.command}/v1/command/vehicles/${encodeURIComponent(vin)}/commands`;
     const reply = await this.send('command', url, {
@@ -221,6 +239,8 @@ export class FordClient {
     if ((reply.status === 400 || reply.status === 401) && isInvalidTokenBody(reply.body)) {
       throw new TokenInvalid(`Ford rejected the ${endpoint} token: sign in again`);
     }
+    if (reply.status === 400 && isInvalidApplicationIdBody(reply.body))
+      throw new ApplicationIdRejected(endpoint);
     // A 401 without Ford's "invalid token" marker is one of Ford's wobblies: keep the tokens, retry.
     if (reply.status === 401) throw new FordUnavailable(`${endpoint}: 401 without an error code`);
     throw new ApiChanged(endpoint, `HTTP ${reply.status}`);

@@ -21,6 +21,7 @@ export {
 } from './entryOptions.ts';
 export {
   ApiChanged,
+  ApplicationIdRejected,
   FordRateLimited,
   FordUnavailable,
   NoTokens,
@@ -30,7 +31,13 @@ export {
   VehicleNotAuthorized,
 } from './errors.ts';
 export { createFordPassFlow, DOMAIN } from './flow.ts';
-export { type FetchLike, FordClient, isInvalidTokenBody, retryAfterMs } from './fordClient.ts';
+export {
+  type FetchLike,
+  FordClient,
+  isInvalidApplicationIdBody,
+  isInvalidTokenBody,
+  retryAfterMs,
+} from './fordClient.ts';
 export {
   createFordPassIntegration,
   type FordPassIntegration,
@@ -45,6 +52,7 @@ export { type AccountTokens, TokenStore } from './tokenStore.ts';
 export {
   type DistanceUnit,
   displayState,
+  lockStateOf,
   type PressureUnit,
   type VehicleState,
   vehicleStateFrom,

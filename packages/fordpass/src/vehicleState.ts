@@ -26,17 +26,33 @@ export interface VehicleState {
 
 const LOCKS = new Set<LockState>(['LOCKED', 'DOUBLE_LOCKED', 'UNLOCKED']);
 
+/**
+ * The car's lock state from Ford's per-door entries. ALL_DOORS, the car's own summary, wins wherever
+ * it is in the list (it is not necessarily first: reading `[0]` was itchannel's bug, i#544). Without
+ * it, doors that cannot tell (UNKNOWN, NO_LOCKABLE_DEVICE, mechanical latches) are skipped, any
+ * unlocked door means unlocked, and the rest locked means locked. Values are compared in upper case.
+ */
+export function lockStateOf(
+  doors: readonly { value: string; vehicleDoor?: string | undefined; tags?: unknown }[],
+): LockState {
+  const upper = (value: string | undefined) => (value ?? '').toUpperCase();
+  const all = doors.find((d) => upper(d.vehicleDoor) === 'ALL_DOORS');
+  if (all) return LOCKS.has(upper(all.value) as LockState) ? (upper(all.value) as LockState) : 'UNKNOWN';
+  const known = doors.filter((d) => {
+    const latch = (d.tags as { DOOR_LATCH_TYPE?: unknown } | undefined)?.DOOR_LATCH_TYPE;
+    return LOCKS.has(upper(d.value) as LockState) && latch !== 'MECHANICAL';
+  });
+  if (known.length === 0) return 'UNKNOWN';
+  if (known.some((d) => upper(d.value) === 'UNLOCKED')) return 'UNLOCKED';
+  return known.every((d) => upper(d.value) === 'DOUBLE_LOCKED') ? 'DOUBLE_LOCKED' : 'LOCKED';
+}
+
 /** The metrics envelope, flattened into the typed state (the schema already checked the types). */
 export function vehicleStateFrom(telemetry: TelemetryResponse): VehicleState {
   const m = telemetry.metrics;
   const hasFuel = m.fuelLevel !== undefined || m.fuelRange !== undefined;
   const hasBattery = m.xevBatteryStateOfCharge !== undefined || m.xevBatteryRange !== undefined;
-  // ALL_DOORS is the car's own summary; without it, any unlocked door means unlocked.
-  const locks = m.doorLockStatus ?? [];
-  const all = locks.find((l) => l.vehicleDoor === 'ALL_DOORS') ?? locks[0];
-  let lock: LockState = 'UNKNOWN';
-  if (all && LOCKS.has(all.value as LockState)) lock = all.value as LockState;
-  if (locks.some((l) => l.value === 'UNLOCKED')) lock = 'UNLOCKED';
+  const lock = lockStateOf(m.doorLockStatus ?? []);
   const tyresKpa: Record<string, number> = {};
   for (const tyre of m.tirePressure ?? []) tyresKpa[tyre.vehicleWheel] = tyre.value;
   const location = m.position?.value.location;

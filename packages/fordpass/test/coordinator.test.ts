@@ -106,8 +106,20 @@ describe('commands', () => {
     });
   });
 
-  it('a command that never finishes stops after the capped backoff', async () => {
+  it('a command the car never answers ends at its expireTime: the last read is moved to it, none after', async () => {
     const { sim, clock, ra } = await twoLoaded();
+    sim.control.updateVehicle(VIN_A, { commandSeconds: 86_400 });
+    const startedAt = clock.now();
+    const reads = sim.state.stats().routes.status ?? 0;
+    const outcome = await drive(clock, ra.coordinator.command('remoteStart'));
+    // Reads at 2, 7, 17, 37, 67 s (pending), then at expireTime (90 s), where Ford says EXPIRED.
+    expect(outcome).toMatchObject({ result: 'expired', toState: 'EXPIRED', checks: 6 });
+    expect(clock.now() - startedAt).toBe(90_000);
+    expect((sim.state.stats().routes.status ?? 0) - reads).toBe(6);
+  });
+
+  it('a command that never finishes, with no expireTime in reach, stops after the capped backoff', async () => {
+    const { sim, clock, ra } = await twoLoaded({ sim: { commandExpireSeconds: 86_400 } });
     sim.control.updateVehicle(VIN_A, { commandSeconds: 86_400 });
     const startedAt = clock.now();
     const outcome = await drive(clock, ra.coordinator.command('remoteStart'));
@@ -115,6 +127,14 @@ describe('commands', () => {
     const delays = Array.from({ length: DEFAULT_COMMAND_BACKOFF.maxChecks }, (_, i) => commandDelayMs(i));
     expect(Math.max(...delays)).toBe(DEFAULT_COMMAND_BACKOFF.capMs);
     expect(clock.now() - startedAt).toBe(delays.reduce((x, y) => x + y, 0));
+  });
+
+  it('lower-case states (success) complete a command too', async () => {
+    const { sim, clock, ra } = await twoLoaded();
+    sim.control.updateVehicle(VIN_A, { stateCase: 'lower' });
+    const outcome = await drive(clock, ra.coordinator.command('unlock'));
+    expect(outcome).toMatchObject({ result: 'success', toState: 'success', checks: 3 });
+    expect(ra.coordinator.state?.lock).toBe('UNLOCKED');
   });
 });
 
