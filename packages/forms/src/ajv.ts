@@ -1,9 +1,9 @@
-import Ajv2020Module from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
-// Both packages are CommonJS that also set `exports.default`; under NodeNext the default import is the
-// whole module object, so `.default` is the class/function in both type-checking and at run time.
-const Ajv2020 = Ajv2020Module.default;
+// ajv names its class as an export, which reads the same under every module resolution (a consumer's
+// `bundler` or `node16`). ajv-formats has only a default, and under NodeNext the default import of
+// CommonJS is the whole module object, so `.default` is the plugin; it stays out of our .d.ts.
 const addFormats = addFormatsModule.default;
 
 export type AjvInstance = InstanceType<typeof Ajv2020>;
