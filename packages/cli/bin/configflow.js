@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly: the workspace has no build step.
+// In this repository: runs the TypeScript sources through tsx. The published package's command is
+// the compiled dist/bin.js instead (package.json `publishConfig.bin`).
 import { register } from 'tsx/esm/api';
 
 register();

@@ -1,32 +1,33 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
-  AuthFailed,
   ConfigEntries,
-  EntryNotReady,
   EntryRuntime,
   FlowManager,
   type Integration,
   JsonFileEntryStore,
   JsonFileFlowStore,
+  MemoryEntryStore,
+  MemoryFlowStore,
 } from '@configflow/core';
-import { CannotConnect, createHelloFlow, demoClient, InvalidAuth } from '@configflow/example-hello';
-import { type FordSimulator, startFordSimulator } from '@configflow/ford-simulator';
-import { createFordPassIntegration, sameOrigin } from '@configflow/fordpass';
+import type { IntegrationContext } from './config.ts';
 import { lockDataDir } from './dataDirLock.ts';
 
-/** Where the FordPass adapter talks to Ford. */
-export type FordBackend =
-  /** The embedded simulator (the default): started with the app, seeded with a demo account. */
-  | { simulator: true; port?: number; host?: string }
-  /** One origin serving every Ford role (a simulator started elsewhere, or a recording proxy). */
-  | { apiUrl: string };
+/** What an app runs: its integrations, and what it started for them (stopped on close). */
+export interface AppSetup {
+  integrations: Integration[];
+  /** Lines `serve` prints before its own (e.g. where the demo's Ford simulator listens). */
+  banner?: string[];
+  close?(): Promise<void>;
+}
 
 export interface AppOptions {
-  /** Where entries, in-progress flows and token stores live (default `.configflow`). */
+  /** Where entries, in-progress flows and integrations' files live. */
   dataDir: string;
+  /** Makes the integrations once the data dir is held: a user's config, or the built-in demo. */
+  setup(ctx: IntegrationContext): Promise<AppSetup>;
+  /** `file` (the default): entries.json and flows.json in the data dir; `memory`: nothing kept. */
+  store?: 'file' | 'memory';
   log?: (line: string) => void;
-  /** Default: the embedded simulator. */
-  ford?: FordBackend;
 }
 
 /** One configflow process: the registry, the flow manager and the entry runtime over one data dir. */
@@ -35,118 +36,50 @@ export interface App {
   entries: ConfigEntries;
   runtime: EntryRuntime;
   integrations: Integration[];
-  /** The embedded Ford simulator, when the app started one. */
-  simulator: FordSimulator | undefined;
-  /** The origin the FordPass adapter talks to. */
-  fordApi: string;
+  dataDir: string;
+  banner: string[];
   close(): Promise<void>;
-}
-
-export const DEMO_ACCOUNT = {
-  username: 'demo@example.com',
-  password: 'demo',
-  region: 'deu',
-  // A fixed subject: the account id stays the same for every fresh simulator, so entries from an
-  // earlier run can be re-authenticated with the demo account instead of being a "wrong account".
-  subject: '5b2c9e3e-1f0a-4c55-9d59-0c3b7f1d2a61',
-  vehicles: [
-    { vin: '1FMCU9G67LUA00001', model: 'Kuga', year: 2022, nickName: 'Family Kuga' },
-    { vin: '3FMTK3SU5MMA00002', model: 'Mustang Mach-E', year: 2023 },
-  ],
-} as const;
-
-/** The hello example as an integration: a demo device; its client's failures as the runtime's kinds. */
-function helloIntegration(): Integration {
-  const connect = async (host: unknown, token: unknown) => {
-    try {
-      return await demoClient.connect(String(host), String(token));
-    } catch (error) {
-      if (error instanceof InvalidAuth) throw new AuthFailed(error.message);
-      if (error instanceof CannotConnect) throw new EntryNotReady(error.message);
-      throw error;
-    }
-  };
-  return {
-    flow: createHelloFlow({ client: demoClient }),
-    setup: (entry) => connect(entry.data.host, entry.data.apiToken),
-    async poll(entry) {
-      const device = await connect(entry.data.host, entry.data.apiToken);
-      return { online: true, name: device.name };
-    },
-    pollInterval: (entry) => Number(entry.options.scanInterval ?? 60) * 1000,
-  };
-}
-
-/**
- * The simulator keeps its own clock and never moves it by itself. Embedded in a long-running server
- * it follows the wall clock, so tokens expire and the daily request budget resets as they would at Ford.
- */
-function followWallClock(sim: FordSimulator): () => void {
-  const timer = setInterval(() => {
-    const lag = Math.floor(Date.now() / 1000) - sim.clock.now();
-    if (lag > 0) sim.clock.advance(lag);
-  }, 1000);
-  timer.unref();
-  return () => clearInterval(timer);
-}
-
-async function startEmbeddedSimulator(backend: { port?: number; host?: string }): Promise<FordSimulator> {
-  const sim = await startFordSimulator({
-    ...(backend.port !== undefined ? { port: backend.port } : {}),
-    ...(backend.host !== undefined ? { host: backend.host } : {}),
-  });
-  if (sim.state.accounts().length === 0) {
-    sim.control.createAccount({
-      ...DEMO_ACCOUNT,
-      vehicles: DEMO_ACCOUNT.vehicles.map((v) => ({ ...v })),
-    });
-  }
-  return sim;
 }
 
 /** Rejects with `DataDirInUse` when another configflow process runs on the same data dir. */
 export async function createApp(opts: AppOptions): Promise<App> {
-  const unlock = await lockDataDir(opts.dataDir);
-  const backend = opts.ford ?? { simulator: true };
-  let simulator: FordSimulator | undefined;
-  let stopClock = () => {};
+  const dataDir = resolve(opts.dataDir);
+  const unlock = await lockDataDir(dataDir);
+  const log = opts.log ?? (() => {});
+  let setup: AppSetup | undefined;
   try {
-    simulator = 'simulator' in backend ? await startEmbeddedSimulator(backend) : undefined;
-    if (simulator) stopClock = followWallClock(simulator);
-    const fordApi = simulator ? simulator.url : (backend as { apiUrl: string }).apiUrl;
-    const integrations: Integration[] = [
-      helloIntegration(),
-      createFordPassIntegration({ api: sameOrigin(fordApi), storageDir: opts.dataDir }) as Integration,
-    ];
-    const entries = new ConfigEntries({ store: new JsonFileEntryStore(join(opts.dataDir, 'entries.json')) });
+    setup = await opts.setup({ dataDir, log });
+    const memory = opts.store === 'memory';
+    const entries = new ConfigEntries({
+      store: memory ? new MemoryEntryStore() : new JsonFileEntryStore(join(dataDir, 'entries.json')),
+    });
     await entries.load();
     const manager = new FlowManager({
-      flows: integrations.map((i) => i.flow),
+      flows: setup.integrations.map((i) => i.flow),
       entries,
-      store: new JsonFileFlowStore(join(opts.dataDir, 'flows.json')),
+      store: memory ? new MemoryFlowStore() : new JsonFileFlowStore(join(dataDir, 'flows.json')),
     });
-    const runtime = new EntryRuntime({ manager, integrations, ...(opts.log ? { log: opts.log } : {}) });
+    const runtime = new EntryRuntime({ manager, integrations: setup.integrations, log });
     await manager.start();
     await runtime.start();
+    const started = setup;
     return {
       manager,
       entries,
       runtime,
-      integrations,
-      simulator,
-      fordApi,
+      integrations: started.integrations,
+      dataDir,
+      banner: started.banner ?? [],
       async close() {
         await runtime.stop();
         await manager.stop();
         await entries.flush();
-        stopClock();
-        await simulator?.close();
+        await started.close?.();
         await unlock();
       },
     };
   } catch (error) {
-    stopClock();
-    await simulator?.close();
+    await setup?.close?.();
     await unlock();
     throw error;
   }

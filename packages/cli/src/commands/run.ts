@@ -1,19 +1,24 @@
 import { parseArgs } from 'node:util';
 import type { FlowResult, Source } from '@configflow/core';
 import { type App, createApp } from '../app.ts';
+import { ConfigError } from '../config.ts';
 import { DataDirInUse } from '../dataDirLock.ts';
+import { loadProject } from '../project.ts';
 import type { TerminalIO } from '../terminal/io.ts';
 import { clackIO } from '../terminal/prompts.ts';
 import { runFlow } from '../terminal/runFlow.ts';
 
 const USAGE = `Usage: configflow run <domain> [options]
 
-Runs a config flow in the terminal, on the same data dir as "configflow serve".
+Runs a config flow of ./configflow.config.ts (or the demo's, with none) in the terminal, on the
+same data dir as "configflow serve". While a server runs on that data dir, use its web UI, or stop it,
+or give "run" a data dir of its own with --data-dir.
 
 Options:
+  --config FILE       the config file (default: configflow.config.* in this directory)
   --source <source>   user (default), reauth, reconfigure or options
   --entry <id>        the entry a reauth, reconfigure or options flow is about
-  --data-dir <dir>    where entries and flows are stored (default .configflow)
+  --data-dir <dir>    where entries and flows are stored (default: the config's, or .configflow)
   --locale <locale>   language of the flow's texts (default en)
   -h, --help          show this help
 
@@ -54,12 +59,28 @@ export async function run(argv: string[], deps: RunDeps = {}): Promise<number> {
 
   let app: App;
   try {
-    app = await createApp({ dataDir: args.values['data-dir'] });
+    const project = await loadProject({
+      ...(args.values.config !== undefined ? { config: args.values.config } : {}),
+      ...(args.values['data-dir'] !== undefined ? { dataDir: args.values['data-dir'] } : {}),
+    });
+    app = await createApp({
+      dataDir: project.dataDir,
+      setup: project.setup,
+      ...(project.config.store ? { store: project.config.store } : {}),
+    });
   } catch (error) {
+    if (error instanceof ConfigError) {
+      stderr(`configflow run: ${error.message}\n`);
+      return 2;
+    }
     if (!(error instanceof DataDirInUse)) throw error;
-    stderr(`configflow run: ${error.message}\n`);
+    stderr(
+      `configflow run: ${error.message}\n(Is "configflow serve" running? Continue in its web UI, stop it, ` +
+        'or run with --data-dir <another dir>.)\n',
+    );
     return 1;
   }
+  for (const line of app.banner) stderr(`${line}\n`);
   const controller = new AbortController();
   // Outside a prompt (a progress step, a slow submit) Ctrl-C is a SIGINT: abort the flow, not the process.
   const onSigint = () => controller.abort();
@@ -101,7 +122,8 @@ function parse(argv: string[]) {
     options: {
       source: { type: 'string' },
       entry: { type: 'string' },
-      'data-dir': { type: 'string', default: '.configflow' },
+      'data-dir': { type: 'string' },
+      config: { type: 'string' },
       locale: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

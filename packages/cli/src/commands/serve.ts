@@ -1,79 +1,109 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FordBackend } from '../app.ts';
+import { ConfigError } from '../config.ts';
 import { DataDirInUse } from '../dataDirLock.ts';
+import type { FordBackend } from '../demo.ts';
+import { loadProject } from '../project.ts';
 
 // The server and the app are imported once the arguments are known: a usage error answers at once.
 const DEFAULT_PORT = 8123;
 const DEFAULT_HOST = '127.0.0.1';
 
-const USAGE = `Usage: configflow serve [options]
+export const USAGE = `Usage: configflow serve [options]
 
 Starts the flow server: the HTTP API under /api, server-sent events, and the web UI at /.
+Serves the integrations of ./configflow.config.ts (or .mts, .js, .mjs); with none, the demo
+(hello, FordPass and an embedded Ford simulator).
 
 Options:
+  --config FILE        the config file (default: configflow.config.* in this directory)
   --port N             TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR          interface to bind (default ${DEFAULT_HOST}: this machine only)
   --data-dir DIR       entries, flows in progress and token stores (default .configflow)
-  --simulator          use the embedded Ford simulator (the default without --ford-api)
-  --simulator-port N   port for the embedded simulator (default: a free one)
-  --ford-api URL       talk to Ford at this origin instead (e.g. a simulator started elsewhere)
   --token T            require "Authorization: Bearer T" on /api (or set CONFIGFLOW_TOKEN)
+  --allowed-host NAME  a host name browsers may use besides loopback ones (repeatable)
+  --simulator          demo: use the embedded Ford simulator (the default without --ford-api)
+  --simulator-port N   demo: port for the embedded simulator (default: a free one)
+  --ford-api URL       demo: talk to Ford at this origin instead (e.g. a simulator started elsewhere)
   -h, --help           show this help`;
 
-function port(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
-  if (value === undefined) return fallback;
+class UsageError extends Error {}
+
+function port(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new UsageError(`--${name} must be a port number (0-65535)`);
   return n;
 }
 
-class UsageError extends Error {}
+function fordBackend(values: ReturnType<typeof parse>['values']): FordBackend {
+  if (values.simulator && values['ford-api']) throw new UsageError('use either --simulator or --ford-api');
+  if (values['ford-api']) {
+    let url: URL;
+    try {
+      url = new URL(values['ford-api']);
+    } catch {
+      throw new UsageError('--ford-api must be a URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError('--ford-api must be http(s)');
+    return { apiUrl: url.origin };
+  }
+  const simulatorPort = port('simulator-port', values['simulator-port']);
+  return { simulator: true, ...(simulatorPort !== undefined ? { port: simulatorPort } : {}) };
+}
 
 /** `configflow serve`: runs until SIGINT or SIGTERM, then shuts down gracefully. */
 export async function run(argv: string[]): Promise<number> {
+  const fail = (message: string, usage = true) => {
+    process.stderr.write(`configflow serve: ${message}\n${usage ? `\n${USAGE}\n` : ''}`);
+    return 2;
+  };
   let values: ReturnType<typeof parse>['values'];
+  let ford: FordBackend;
+  let flagPort: number | undefined;
   try {
     values = parse(argv).values;
+    ford = fordBackend(values);
+    flagPort = port('port', values.port);
+    if (values.token === '') throw new UsageError('--token must not be empty');
   } catch (error) {
-    process.stderr.write(`configflow serve: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
+    return fail((error as Error).message);
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  let ford: FordBackend;
-  let listenPort: number;
+  let project: Awaited<ReturnType<typeof loadProject>>;
   try {
-    if (values.simulator && values['ford-api']) throw new UsageError('use either --simulator or --ford-api');
-    listenPort = port('port', values.port, DEFAULT_PORT)!;
-    const simulatorPort = port('simulator-port', values['simulator-port'], undefined);
-    if (values['ford-api']) {
-      const url = new URL(values['ford-api']);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new UsageError('--ford-api must be http(s)');
-      ford = { apiUrl: url.origin };
-    } else {
-      ford = { simulator: true, ...(simulatorPort !== undefined ? { port: simulatorPort } : {}) };
-    }
+    project = await loadProject({
+      ...(values.config !== undefined ? { config: values.config } : {}),
+      ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+      ford,
+    });
   } catch (error) {
-    process.stderr.write(`configflow serve: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
+    if (error instanceof ConfigError) return fail(error.message, false);
+    throw error;
   }
-  const token = values.token ?? process.env.CONFIGFLOW_TOKEN ?? undefined;
-  const dataDir = resolve(values['data-dir'] ?? '.configflow');
+  const { config } = project;
+  const token = values.token ?? (process.env.CONFIGFLOW_TOKEN || undefined) ?? config.auth?.token;
+  const allowedHosts = [...(config.auth?.allowedHosts ?? []), ...(values['allowed-host'] ?? [])];
 
-  const [{ createApp, DEMO_ACCOUNT }, { startServer }] = await Promise.all([
+  const [{ createApp }, { startServer }] = await Promise.all([
     import('../app.ts'),
     import('@configflow/server'),
   ]);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
-    app = await createApp({ dataDir, ford, log });
+    app = await createApp({
+      dataDir: project.dataDir,
+      setup: project.setup,
+      ...(config.store ? { store: config.store } : {}),
+      log,
+    });
   } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message, false);
     if (!(error instanceof DataDirInUse)) throw error;
     process.stderr.write(`configflow serve: ${error.message}\n`);
     return 1;
@@ -82,9 +112,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     server = await startServer({
       app,
-      port: listenPort,
-      host: values.host ?? DEFAULT_HOST,
+      port: flagPort ?? config.port ?? DEFAULT_PORT,
+      host: values.host ?? config.host ?? DEFAULT_HOST,
       ...(token ? { token } : {}),
+      ...(allowedHosts.length ? { allowedHosts } : {}),
       log,
     });
   } catch (error) {
@@ -93,13 +124,9 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  if (app.simulator) {
-    process.stdout.write(`Ford simulator listening on ${app.simulator.url}\n`);
-    process.stdout.write(`Demo account: ${DEMO_ACCOUNT.username} / ${DEMO_ACCOUNT.password}\n`);
-  } else {
-    process.stdout.write(`Ford API: ${app.fordApi}\n`);
-  }
-  process.stdout.write(`Data dir: ${dataDir}\n`);
+  for (const line of app.banner) process.stdout.write(`${line}\n`);
+  if (project.file) process.stdout.write(`Config: ${project.file}\n`);
+  process.stdout.write(`Data dir: ${app.dataDir}\n`);
   if (token) process.stdout.write('API token required (Authorization: Bearer …)\n');
   process.stdout.write(`configflow listening on ${server.url}\n`);
 
@@ -108,7 +135,7 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => done('SIGTERM'));
   });
   process.stdout.write(`Received ${signal}, shutting down\n`);
-  // Stop taking requests first, then let flows and entries persist, then the simulator.
+  // Stop taking requests first, then let flows and entries persist, then what the setup started.
   await server.close();
   await app.close();
   process.stdout.write('Stopped\n');
@@ -119,13 +146,15 @@ function parse(argv: string[]) {
   return parseArgs({
     args: argv,
     options: {
+      config: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
+      token: { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
       simulator: { type: 'boolean' },
       'simulator-port': { type: 'string' },
       'ford-api': { type: 'string' },
-      token: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

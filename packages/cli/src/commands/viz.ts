@@ -1,22 +1,21 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ConfigFlow } from '@configflow/core';
 import { FORMATS, renderFlow, type VizFormat } from '@configflow/viz';
-import { createApp } from '../app.ts';
-import { DataDirInUse } from '../dataDirLock.ts';
+import { ConfigError } from '../config.ts';
+import { projectFlows } from '../project.ts';
 
 const USAGE = `Usage: configflow viz <domain> [options]
 
-Draws a registered flow as a statechart.
+Draws a flow of ./configflow.config.ts (or the demo's, with none) as a statechart.
 
 Options:
+  --config FILE       the config file (default: configflow.config.* in this directory)
   --format <format>   ${FORMATS.join(', ')} (default mermaid)
   --flow <source>     only the steps this source reaches (user, reauth, reconfigure, …)
   --options           the options flow instead of the config flow
   -o, --out <file>    write to a file instead of stdout
-  --data-dir <dir>    the app's data dir (default: a temporary one, removed afterwards)
+  --data-dir <dir>    the data dir integrations are made with (only read; default: a temporary one)
   -h, --help          show this help`;
 
 export interface VizDeps {
@@ -50,11 +49,13 @@ export async function run(argv: string[], deps: VizDeps = {}): Promise<number> {
 
   let flows: ConfigFlow[];
   try {
-    flows = await registeredFlows(values['data-dir']);
+    ({ flows } = await projectFlows({
+      ...(values.config !== undefined ? { config: values.config } : {}),
+      ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+    }));
   } catch (error) {
-    if (!(error instanceof DataDirInUse)) throw error;
-    stderr(`configflow viz: ${error.message}\n`);
-    return 1;
+    if (error instanceof ConfigError) return fail(error.message);
+    throw error;
   }
   const root = flows.find((f) => f.domain === domain);
   if (!root) return fail(`unknown domain "${domain}" (known: ${flows.map((f) => f.domain).join(', ')})`);
@@ -63,7 +64,10 @@ export async function run(argv: string[], deps: VizDeps = {}): Promise<number> {
   const sources = Object.keys(flow.sources);
   if (values.flow !== undefined && !sources.includes(values.flow)) {
     const which = values.options ? 'options flow' : 'flow';
-    return fail(`the ${domain} ${which} has no source "${values.flow}" (it has ${sources.join(', ')})`);
+    const hint = values.flow === 'options' && root.options ? '; for the options flow, use --options' : '';
+    return fail(
+      `the ${domain} ${which} has no source "${values.flow}" (it has ${sources.join(', ')})${hint}`,
+    );
   }
 
   const text = await renderFlow(root, {
@@ -72,7 +76,14 @@ export async function run(argv: string[], deps: VizDeps = {}): Promise<number> {
     ...(values.options ? { flowKind: 'options' as const } : {}),
   });
   if (values.out) {
-    await writeFile(values.out, text);
+    try {
+      await writeFile(values.out, text);
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      const why = code === 'ENOENT' ? 'its directory does not exist' : (error as Error).message;
+      stderr(`configflow viz: cannot write ${values.out}: ${why}\n`);
+      return 1;
+    }
     stderr(`Wrote ${values.out}\n`);
   } else {
     stdout(text);
@@ -91,25 +102,8 @@ function parse(argv: string[]) {
       options: { type: 'boolean' },
       out: { type: 'string', short: 'o' },
       'data-dir': { type: 'string' },
+      config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-}
-
-/**
- * The flows the app registers. The app is assembled and closed again: the registry is only built
- * there. Without `--data-dir` it runs on a temporary dir, so drawing never touches real entries.
- */
-async function registeredFlows(dataDir: string | undefined): Promise<ConfigFlow[]> {
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'configflow-viz-')));
-  try {
-    const app = await createApp({ dataDir: dir });
-    try {
-      return app.manager.handlerList();
-    } finally {
-      await app.close();
-    }
-  } finally {
-    if (dataDir === undefined) await rm(dir, { recursive: true, force: true });
-  }
 }
