@@ -21,7 +21,9 @@ export {
   type HaField,
   type HaSchemaEntry,
   type HaSection,
+  type HaStepStrings,
   toHomeAssistant,
+  toHomeAssistantStrings,
 } from './exporters/homeAssistant.ts';
 export {
   type JsonFormsControl,
@@ -31,7 +33,13 @@ export {
   type JsonFormsVerticalLayout,
   toJsonForms,
 } from './exporters/jsonForms.ts';
-export { type RjsfExport, type RjsfOptions, type RjsfUiSchema, toRjsf } from './exporters/rjsf.ts';
+export {
+  type RjsfExport,
+  type RjsfGridElement,
+  type RjsfOptions,
+  type RjsfUiSchema,
+  toRjsf,
+} from './exporters/rjsf.ts';
 export type { FieldMeta, FormMeta, VisibleWhen, Widget } from './fieldMeta.ts';
 export { DEFAULT_LIMITS, type InputLimits } from './inputGuard.ts';
 export {

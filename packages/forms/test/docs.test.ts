@@ -122,19 +122,23 @@ describe('docs/forms.md samples', () => {
       {
         type: 'expandable',
         name: 'advanced',
+        required: true,
         expanded: true,
+        flatten: true,
         schema: [
           {
             name: 'interval',
             required: false,
+            optional: true,
             default: 60,
             selector: { number: { min: 5, step: 1, unit_of_measurement: 's', mode: 'box' } },
           },
         ],
       },
     ]);
-    const { uischema } = toJsonForms(desc);
+    const { uischema, data } = toJsonForms(desc);
     expect(uischema.elements[2]).toMatchObject({ type: 'Group', label: 'Advanced' });
+    expect(data).toEqual({ interval: 60 });
     const { uiSchema } = toRjsf(desc);
     expect(uiSchema).toMatchObject({ 'ui:order': ['tokenstr', 'region', 'interval'] });
   });

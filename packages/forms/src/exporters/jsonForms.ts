@@ -1,6 +1,6 @@
 import type { FieldDescriptor, FormDescription } from '../describe.ts';
 import type { VisibleWhen } from '../fieldMeta.ts';
-import { labelledSchema } from './labelledSchema.ts';
+import { initialData, labelledSchema, labelWithUnit } from './labelledSchema.ts';
 
 export interface JsonFormsRule {
   effect: 'SHOW';
@@ -30,6 +30,8 @@ export interface JsonFormsVerticalLayout {
 export interface JsonFormsExport {
   schema: Record<string, unknown>;
   uischema: JsonFormsVerticalLayout;
+  /** Pass as `data`: defaults, suggestions and constants, which JSON Forms' default Ajv does not fill in. */
+  data: Record<string, unknown>;
 }
 
 const scopeOf = (name: string) => `#/properties/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -42,11 +44,15 @@ export function visibilityRule(v: VisibleWhen): JsonFormsRule {
 }
 
 function control(f: FieldDescriptor): JsonFormsControl {
-  const c: JsonFormsControl = { type: 'Control', scope: scopeOf(f.name), label: f.label.fallback };
+  const c: JsonFormsControl = { type: 'Control', scope: scopeOf(f.name), label: labelWithUnit(f) };
   const options: Record<string, unknown> = {};
   if (f.widget === 'textarea') options.multi = true;
+  // The vanilla and Material text renderers draw `format: 'password'` as a masked input.
+  if (f.secret || f.widget === 'password') options.format = 'password';
   if (f.readOnly || f.widget === 'constant') options.readonly = true;
   if (f.unit) options.unit = f.unit;
+  // Help is the field's description; the vanilla renderers otherwise show it only while focused.
+  if (f.help) options.showUnfocusedDescription = true;
   if (Object.keys(options).length > 0) c.options = options;
   if (f.visibleWhen) c.rule = visibilityRule(f.visibleWhen);
   return c;
@@ -55,7 +61,8 @@ function control(f: FieldDescriptor): JsonFormsControl {
 /**
  * JSON Forms `{ schema, uischema }`: a VerticalLayout of Controls in field order, one Group per section
  * (placed at its first field), and a SHOW rule per `visibleWhen`. `hidden` fields get no Control.
- * The schema is draft 2020-12: give JSON Forms an Ajv2020 instance (its default `createAjv` is draft-07).
+ * The schema has no `$schema`, so JSON Forms' default (draft-07) Ajv accepts it; `data` carries the
+ * initial values: `<JsonForms {...toJsonForms(desc)} renderers=… onChange=… />`.
  */
 export function toJsonForms(desc: FormDescription): JsonFormsExport {
   const elements: (JsonFormsControl | JsonFormsGroup)[] = [];
@@ -76,5 +83,9 @@ export function toJsonForms(desc: FormDescription): JsonFormsExport {
     }
     group.elements.push(control(f));
   }
-  return { schema: labelledSchema(desc), uischema: { type: 'VerticalLayout', elements } };
+  return {
+    schema: labelledSchema(desc),
+    uischema: { type: 'VerticalLayout', elements },
+    data: initialData(desc),
+  };
 }

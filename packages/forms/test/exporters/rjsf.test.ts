@@ -42,10 +42,33 @@ describe('toRjsf()', () => {
     expect(getUiOptions(ui.password)).toMatchObject({ widget: 'password', placeholder: '••••••••' });
     expect(getUiOptions(ui.notes)).toMatchObject({ widget: 'textarea' });
     expect(getUiOptions(ui.internal)).toMatchObject({ widget: 'hidden' });
-    expect(getUiOptions(ui.host)).toMatchObject({ help: 'Hostname or IP of the bridge' });
-    expect(getUiOptions(ui.device_id)).toMatchObject({ readonly: true, section: 'advanced' });
-    expect(getUiOptions(ui.push_url)).toMatchObject({ visibleWhen: { field: 'mode', equals: 'push' } });
+    // Help is the schema description alone: RJSF would print a `ui:help` a second time.
+    expect(getUiOptions(ui.host)).not.toHaveProperty('help');
+    expect(props.host?.description).toBe('Hostname or IP of the bridge');
+    expect(getUiOptions(ui.device_id)).toMatchObject({ readonly: true });
     expect(props.host?.title).toBe('Host');
+    expect(props.interval?.title).toBe('Interval (s)');
+  });
+
+  it("lays sections and visibleWhen out with RJSF's LayoutGridField, data flat", () => {
+    expect(uiSchema['ui:field']).toBe('LayoutGridField');
+    const rows = uiSchema['ui:layoutGrid']?.['ui:row'] ?? [];
+    expect(rows).toContainEqual({
+      'ui:row': {
+        className: 'cf-section',
+        role: 'group',
+        'aria-label': 'Advanced',
+        children: [{ 'ui:col': ['interval'] }, { 'ui:col': ['device_id'] }],
+      },
+    });
+    expect(rows).toContainEqual({
+      'ui:condition': {
+        field: 'mode',
+        operator: 'all',
+        value: 'push',
+        children: [{ 'ui:col': ['push_url'] }],
+      },
+    });
   });
 
   it('gives selects labelled options RJSF lists, and multiselects RJSF recognises', () => {

@@ -1,0 +1,35 @@
+// Browser page: the exported form in JSON Forms 3 with the vanilla renderers and its default Ajv.
+// JSON Forms has no submit of its own: the button hands on the data onChange reported, if it had no errors.
+import { JsonForms } from '@jsonforms/react';
+import { vanillaCells, vanillaRenderers } from '@jsonforms/vanilla-renderers';
+import { createElement, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+
+const exported = window.__EXPORT__;
+window.__submitted = [];
+window.__errors = [];
+
+function App() {
+  const [state, setState] = useState({ data: exported.data, errors: [] });
+  return createElement(
+    'form',
+    {
+      onSubmit: (e) => {
+        e.preventDefault();
+        window.__errors = state.errors.map((x) => ({ path: x.instancePath, keyword: x.keyword }));
+        if (state.errors.length === 0) window.__submitted.push(state.data);
+      },
+    },
+    createElement(JsonForms, {
+      schema: exported.schema,
+      uischema: exported.uischema,
+      data: state.data,
+      renderers: vanillaRenderers,
+      cells: vanillaCells,
+      onChange: ({ data, errors }) => setState({ data, errors: errors ?? [] }),
+    }),
+    createElement('button', { type: 'submit' }, 'Submit'),
+  );
+}
+
+createRoot(document.getElementById('app')).render(createElement(App));
