@@ -31,11 +31,21 @@ export interface ConfigFlowSpec<C, Steps extends Record<string, AnyStep>> extend
   sources: Partial<Record<Exclude<Source, 'options' | 'ignore'>, Extract<keyof Steps, string>>>;
   /** An options flow for existing entries (Home Assistant's OptionsFlow). */
   options?: OptionsFlowSpec<any, any>;
+  /**
+   * At most one entry (Home Assistant's `single_config_entry`): a new flow, and an entry about to be
+   * created, abort with `single_instance_allowed` while one exists.
+   */
+  singleInstance?: boolean;
   strings?: Strings;
 }
 
 export interface OptionsFlowSpec<C, Steps extends Record<string, AnyStep>> extends FlowSpecBase<C, Steps> {
   initial: Extract<keyof Steps, string>;
+  /**
+   * Reload the entry when the flow changed its options (default true, Home Assistant's
+   * OptionsFlowWithReload); false when the integration reads its options as it goes.
+   */
+  reloadOnChange?: boolean;
 }
 
 /** Static facts about a flow: what the translation check, the visualizer and path coverage read. */
@@ -69,6 +79,10 @@ export interface ConfigFlow {
   readonly machine: AnyStateMachine;
   readonly options: ConfigFlow | undefined;
   readonly strings: Strings | undefined;
+  /** See `ConfigFlowSpec.singleInstance`. */
+  readonly singleInstance: boolean;
+  /** Options flows: see `OptionsFlowSpec.reloadOnChange`. */
+  readonly reloadOnChange: boolean;
   initialContext(): Json;
   form(stepId: string): CompiledForm | undefined;
   secretFields(stepId: string): ReadonlySet<string>;
@@ -129,6 +143,8 @@ function build(
     steps,
     options,
     strings: root.strings,
+    singleInstance: root.singleInstance ?? false,
+    reloadOnChange: (spec as Partial<OptionsFlowSpec<any, any>>).reloadOnChange ?? true,
     machine: undefined as unknown as AnyStateMachine,
     initialContext: () => makeContext() as Json,
     form: (stepId) => forms.get(stepId),

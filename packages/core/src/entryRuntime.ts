@@ -167,13 +167,15 @@ export class EntryRuntime {
     return this.lock.withLock(`entry:${entryId}`, () => this.setupLocked(entryId));
   }
 
-  async unload(entryId: string): Promise<void> {
-    await this.lock.withLock(`entry:${entryId}`, () => this.unloadLocked(entryId));
+  /** Unloads an entry; false when the integration's `unload` failed (the entry is `failed_unload`). */
+  async unload(entryId: string): Promise<boolean> {
+    return this.lock.withLock(`entry:${entryId}`, () => this.unloadLocked(entryId));
   }
 
+  /** Unloads and sets up again; an entry that fails to unload is not set up a second time. */
   async reload(entryId: string): Promise<EntryState> {
     return this.lock.withLock(`entry:${entryId}`, async () => {
-      await this.unloadLocked(entryId);
+      if (!(await this.unloadLocked(entryId))) return this.manager.entries.require(entryId).state;
       return this.setupLocked(entryId);
     });
   }
@@ -203,6 +205,10 @@ export class EntryRuntime {
     return this.lock.withLock(`reauth:${key}`, async () => {
       const open = this.openReauthFlow(key);
       if (open) return open;
+      // Home Assistant's rule: no reauth while the entry is being reconfigured (that flow may well
+      // change the credentials itself); a reconfigure may still start while a reauth is open.
+      const reconfiguring = { handler: entry.domain, source: 'reconfigure' as const, entryId };
+      if (this.manager.list({ ...reconfiguring, includeUninitialized: true }).length > 0) return undefined;
       const successes = this.recentReauths(key);
       if (!opts.manual && successes >= this.opts.maxReauths) {
         const minutes = Math.round(this.opts.windowMs / 60_000);
@@ -261,6 +267,9 @@ export class EntryRuntime {
     if (!entry || !integration || entry.source === 'ignore') return entry?.state ?? 'not_loaded';
     // Loaded by this runtime already. A stored `loaded` from before a crash means nothing: set it up.
     if (entry.state === 'loaded' && this.slots.get(entryId)?.handle !== undefined) return 'loaded';
+    // An unload that failed left the integration holding its resources: never set it up twice.
+    if (entry.state === 'failed_unload' && this.slots.get(entryId)?.handle !== undefined)
+      return 'failed_unload';
 
     const migrated = await this.migrate(entry, integration);
     if (!migrated) return 'migration_error';
@@ -279,16 +288,24 @@ export class EntryRuntime {
     slot.tries = 0;
     await this.manager.entries.setState(entryId, 'loaded');
     // A reauth flow left open is pointless once the entry works again.
-    for (const f of this.manager.list({ handler: entry.domain, source: 'reauth', entryId })) {
+    const reauths = { handler: entry.domain, source: 'reauth' as const, entryId, includeUninitialized: true };
+    for (const f of this.manager.list(reauths)) {
       this.track(this.manager.abort(f.flowId, 'entry_loaded'));
     }
     await this.poll(entryId, generation);
     return this.manager.entries.require(entryId).state;
   }
 
-  private async unloadLocked(entryId: string): Promise<void> {
+  /**
+   * Home Assistant's unload: an entry that runs passes through `unload_in_progress` to `not_loaded`,
+   * or to `failed_unload` with the error's message when the integration's `unload` throws; that is
+   * final until a restart (Home Assistant refuses to unload it again). Returns whether it unloaded.
+   */
+  private async unloadLocked(entryId: string): Promise<boolean> {
     const slot = this.slots.get(entryId);
-    if (!slot) return;
+    if (!slot) return true;
+    if (this.manager.entries.get(entryId)?.state === 'failed_unload' && slot.handle !== undefined)
+      return false;
     slot.generation++;
     slot.abort.abort();
     if (slot.timer !== undefined) this.clock.clearTimeout(slot.timer);
@@ -296,18 +313,29 @@ export class EntryRuntime {
     slot.nextAttemptAt = undefined;
     const entry = this.manager.entries.get(entryId);
     const integration = entry && this.integrations.get(entry.domain);
-    if (entry && integration?.unload && slot.handle !== undefined) {
-      await integration.unload(entry, slot.handle).catch(() => {});
+    if (entry && slot.handle !== undefined) {
+      await this.manager.entries.setState(entryId, 'unload_in_progress');
+      try {
+        await integration?.unload?.(entry, slot.handle);
+      } catch (error) {
+        const reason = this.message(entry, error) || 'Unknown error';
+        if (this.manager.entries.get(entryId))
+          await this.manager.entries.setState(entryId, 'failed_unload', reason);
+        return false;
+      }
     }
     slot.handle = undefined;
     slot.abort = new AbortController();
-    if (entry && entry.state !== 'not_loaded') await this.manager.entries.setState(entryId, 'not_loaded');
+    const current = this.manager.entries.get(entryId);
+    if (current && current.state !== 'not_loaded') await this.manager.entries.setState(entryId, 'not_loaded');
+    return true;
   }
 
   private async migrate(entry: ConfigEntry, integration: Integration): Promise<ConfigEntry | undefined> {
     const { version, minorVersion } = integration.flow;
     if (entry.version === version && entry.minorVersion === minorVersion) return entry;
-    if (entry.version > version) {
+    // A newer entry is the handler's to judge (Home Assistant calls its migrator for a downgrade too).
+    if (entry.version > version && !integration.migrate) {
       await this.manager.entries.setState(
         entry.entryId,
         'migration_error',
@@ -367,7 +395,8 @@ export class EntryRuntime {
     const message = this.message(entry, error);
     if (kind === 'auth') {
       this.stopTimer(slot);
-      await this.manager.entries.setState(entry.entryId, 'setup_error', 'auth_failed');
+      // Home Assistant's reason: the error's own message (or its fallback), not a fixed key.
+      await this.manager.entries.setState(entry.entryId, 'setup_error', message || 'could not authenticate');
       await this.ensureReauth(entry.entryId);
       return this.manager.entries.require(entry.entryId).state;
     }
@@ -467,7 +496,7 @@ export class EntryRuntime {
   }
 
   private openReauthFlow(key: string): string | undefined {
-    for (const f of this.manager.list({ source: 'reauth' })) {
+    for (const f of this.manager.list({ source: 'reauth', includeUninitialized: true })) {
       const entry = f.entryId ? this.manager.entries.get(f.entryId) : undefined;
       if (entry && this.accountKey(entry) === key) return f.flowId;
     }
@@ -496,7 +525,7 @@ export class EntryRuntime {
   private async onRemoved(entry: ConfigEntry): Promise<void> {
     await this.unloadLocked(entry.entryId).catch(() => {});
     this.slots.delete(entry.entryId);
-    for (const f of this.manager.list({ entryId: entry.entryId })) {
+    for (const f of this.manager.list({ entryId: entry.entryId, includeUninitialized: true })) {
       await this.manager.abort(f.flowId, 'entry_removed').catch(() => {});
     }
   }

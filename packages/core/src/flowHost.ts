@@ -8,13 +8,19 @@ import type { JsonObject } from './types.ts';
 export interface FlowHost {
   getEntry(entryId: string): Promise<ConfigEntry | undefined>;
   findEntryByUniqueId(domain: string, uniqueId: string): Promise<ConfigEntry | undefined>;
+  /** Every entry of a domain, ignored ones included. */
+  listEntries(domain: string): Promise<ConfigEntry[]>;
   /** Another non-reauth flow of this handler in progress with this unique id? */
   otherFlowHasUniqueId(handler: string, uniqueId: string, exceptFlowId: string): boolean;
+  /** Another config flow of this handler in progress (any source, first step still running included)? */
+  otherFlowInProgress(handler: string, exceptFlowId: string): boolean;
+  /** Aborts the other flows of this handler with that unique id (in the background, each in its turn). */
+  abortFlowsWithUniqueId(handler: string, uniqueId: string, exceptFlowId: string, reason: string): void;
   /** Records the flow's unique id at once, so a concurrent flow's check sees it mid-step. */
   claimUniqueId(flowId: string, uniqueId: string): void;
   updateEntry(
     entryId: string,
-    changes: { data?: JsonObject; options?: JsonObject; title?: string },
+    changes: { data?: JsonObject; options?: JsonObject; title?: string; uniqueId?: string | null },
   ): Promise<{ changed: boolean; entry: ConfigEntry }>;
   reloadEntry(entryId: string): Promise<void>;
   reportProgress(flowId: string, fraction: number): void;
@@ -27,7 +33,10 @@ const noEntries = (): never => {
 export const detachedHost: FlowHost = {
   getEntry: async () => undefined,
   findEntryByUniqueId: async () => undefined,
+  listEntries: async () => [],
   otherFlowHasUniqueId: () => false,
+  otherFlowInProgress: () => false,
+  abortFlowsWithUniqueId: () => {},
   claimUniqueId: () => {},
   updateEntry: async () => noEntries(),
   reloadEntry: async () => noEntries(),

@@ -1,5 +1,5 @@
 import { CoalescingWriter, readJsonFile } from './atomicFile.ts';
-import type { Source } from './types.ts';
+import type { Json, Source } from './types.ts';
 
 /** One in-progress flow as stored: its XState persisted snapshot plus what the manager indexes. */
 export interface FlowRecord {
@@ -12,6 +12,8 @@ export interface FlowRecord {
   stepId: string;
   entryId?: string;
   uniqueId?: string;
+  /** What the flow was started with (a discovery's payload): flows can be found by it. */
+  initData?: Json;
   /** `JSON.stringify(actor.getPersistedSnapshot())`. */
   snapshot: string;
   updatedAt: number;

@@ -10,6 +10,17 @@ import type { Json, JsonObject } from './types.ts';
 
 const REAUTH_SUCCESSFUL = 'reauth_successful';
 const RECONFIGURE_SUCCESSFUL = 'reconfigure_successful';
+const ALREADY_CONFIGURED = 'already_configured';
+const ALREADY_IN_PROGRESS = 'already_in_progress';
+
+/**
+ * The unique id a discovery without one claims (Home Assistant's name for it): at most one such
+ * flow per domain, and a flow that sets a real unique id makes it pointless.
+ */
+export const DEFAULT_DISCOVERY_UNIQUE_ID = 'default_discovery_unique_id';
+
+/** Sources a device or service found by itself: a retrying entry they find is reloaded. */
+const DISCOVERY_SOURCES: ReadonlySet<string> = new Set(['discovery', 'import']);
 
 /**
  * Runs one step's handler with a `StepApi`, then checks the outcome against the step's declared edges.
@@ -82,22 +93,51 @@ export async function runStep(
         context.source !== 'reauth' &&
         host.otherFlowHasUniqueId(flow.domain, uniqueId, context.flowId);
       host.claimUniqueId(context.flowId, uniqueId);
-      if (taken) abortNow(state, 'already_in_progress');
+      if (taken) abortNow(state, ALREADY_IN_PROGRESS);
+      // A discovery that had no unique id waited for this one: it is pointless now.
+      if (uniqueId !== DEFAULT_DISCOVERY_UNIQUE_ID)
+        host.abortFlowsWithUniqueId(
+          flow.domain,
+          DEFAULT_DISCOVERY_UNIQUE_ID,
+          context.flowId,
+          ALREADY_IN_PROGRESS,
+        );
       return host.findEntryByUniqueId(flow.domain, uniqueId);
     },
     async abortIfUniqueIdConfigured(opts) {
       if (state.uniqueId === undefined) return;
       const existing = await host.findEntryByUniqueId(flow.domain, state.uniqueId);
+      if (!existing) return;
+      // Home Assistant's order: the updates land even in an ignored entry a user now sets up...
+      const changed =
+        opts?.updates !== undefined &&
+        (await host.updateEntry(existing.entryId, { data: { ...existing.data, ...opts.updates } })).changed;
+      // ...and a reload restarts only what runs (or keeps retrying): a stopped entry stays stopped.
+      const running = existing.state === 'loaded' || existing.state === 'setup_retry';
+      const reload =
+        (changed && (opts?.reload ?? true) && running) ||
+        // A discovery just saw the device answer: the retrying entry need not wait for its timer.
+        (DISCOVERY_SOURCES.has(context.source) && existing.state === 'setup_retry');
       // An ignored discovery blocks discovery again, but never a user's own setup.
-      if (!existing || (existing.source === 'ignore' && context.source === 'user')) return;
-      if (opts?.updates) {
-        const { changed } = await host.updateEntry(existing.entryId, {
-          data: { ...existing.data, ...opts.updates },
-        });
-        if (changed && (opts.reload ?? true) && existing.source !== 'ignore')
-          await host.reloadEntry(existing.entryId);
+      if (existing.source === 'ignore' && context.source === 'user') return;
+      if (reload) await host.reloadEntry(existing.entryId);
+      abortNow(state, ALREADY_CONFIGURED, opts?.placeholders);
+    },
+    async abortIfEntriesMatch(match) {
+      const ownEntry = context.entryId;
+      for (const other of await host.listEntries(flow.domain)) {
+        if (other.source === 'ignore' || other.entryId === ownEntry) continue;
+        if (Object.entries(match).every(([key, value]) => holds(other, key, value)))
+          abortNow(state, ALREADY_CONFIGURED);
       }
-      abortNow(state, 'already_configured');
+    },
+    async handleDiscoveryWithoutUniqueId() {
+      if (state.uniqueId !== undefined) return;
+      // A discovery counts ignored entries too: ignoring it once hides it for good.
+      if ((await host.listEntries(flow.domain)).length > 0) abortNow(state, ALREADY_CONFIGURED);
+      await api.setUniqueId(DEFAULT_DISCOVERY_UNIQUE_ID);
+      await api.abortIfUniqueIdConfigured();
+      if (host.otherFlowInProgress(flow.domain, context.flowId)) abortNow(state, ALREADY_IN_PROGRESS);
     },
     abortIfUniqueIdMismatch(opts) {
       const linked = entry;
@@ -116,14 +156,27 @@ export async function runStep(
       return entryFor(context, entry, stepId, 'reconfigure');
     },
     async updateReloadAndAbort(target, changes) {
+      // Checked before anything is written: a wrong call changes nothing.
+      if (changes.data !== undefined && changes.dataUpdates !== undefined)
+        throw new FlowError('invalid_changes', 'updateReloadAndAbort takes data or dataUpdates, not both');
+      const { uniqueId } = changes;
+      if (uniqueId != null && uniqueId !== target.uniqueId) {
+        const holder = await host.findEntryByUniqueId(flow.domain, uniqueId);
+        if (holder && holder.entryId !== target.entryId)
+          throw new FlowError(
+            'unique_id_taken',
+            `Another ${flow.domain} entry has the unique id ${uniqueId}`,
+          );
+      }
       const data =
         changes.data ?? (changes.dataUpdates ? { ...target.data, ...changes.dataUpdates } : undefined);
-      await host.updateEntry(target.entryId, {
+      const { changed } = await host.updateEntry(target.entryId, {
         ...(data ? { data } : {}),
         ...(changes.options ? { options: changes.options } : {}),
         ...(changes.title ? { title: changes.title } : {}),
+        ...(uniqueId !== undefined ? { uniqueId } : {}),
       });
-      await host.reloadEntry(target.entryId);
+      if (changed || (changes.reloadEvenIfUnchanged ?? true)) await host.reloadEntry(target.entryId);
       const reason =
         changes.reason ?? (context.source === 'reconfigure' ? RECONFIGURE_SUCCESSFUL : REAUTH_SUCCESSFUL);
       return { type: 'abort', reason };
@@ -161,9 +214,21 @@ export async function runStep(
  * Records the abort before throwing it, so it wins even if the handler catches the throw.
  * (Helpers here are module functions, not closures: tsx would rename a closure on every step.)
  */
-function abortNow(state: { pendingAbort: Outcome | undefined }, reason: string): never {
-  state.pendingAbort = { type: 'abort', reason };
-  throw new AbortFlow(reason);
+function abortNow(
+  state: { pendingAbort: Outcome | undefined },
+  reason: string,
+  placeholders?: Record<string, string>,
+): never {
+  state.pendingAbort = { type: 'abort', reason, ...(placeholders ? { placeholders } : {}) };
+  throw new AbortFlow(reason, placeholders);
+}
+
+/** Home Assistant's entry match: the key holds an equal value in the entry's data or its options. */
+function holds(entry: ConfigEntry, key: string, value: Json): boolean {
+  const wanted = JSON.stringify(value);
+  return [entry.data, entry.options].some(
+    (values) => Object.hasOwn(values, key) && JSON.stringify(values[key]) === wanted,
+  );
 }
 
 function entryFor(

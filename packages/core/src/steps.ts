@@ -49,24 +49,52 @@ export interface StepApi<C, N extends string, A extends string, E extends string
   // Unique ids (Home Assistant semantics). Aborts are recorded before they are thrown: a catch-all
   // in the step cannot swallow them.
   setUniqueId(uniqueId: string, opts?: { raiseOnProgress?: boolean }): Promise<ConfigEntry | undefined>;
-  abortIfUniqueIdConfigured(opts?: { updates?: JsonObject; reload?: boolean }): Promise<void>;
+  /**
+   * An entry with this flow's unique id exists: merge `updates` into its data, reload it when that
+   * changed it and it is loaded or retrying (or when a discovery finds it retrying), and abort with
+   * `already_configured` and the given placeholders. An ignored entry never blocks a user's setup.
+   */
+  abortIfUniqueIdConfigured(opts?: {
+    updates?: JsonObject;
+    reload?: boolean;
+    placeholders?: Record<string, string>;
+  }): Promise<void>;
   abortIfUniqueIdMismatch(opts?: { reason?: A }): void;
+  /**
+   * Aborts with `already_configured` when an entry of this domain (not ignored, not this flow's own)
+   * has every given key with an equal value in its data or options; `{}` matches any entry.
+   */
+  abortIfEntriesMatch(match: JsonObject): Promise<void>;
+  /**
+   * For discoveries that carry no unique id: aborts with `already_configured` when the domain has
+   * an entry, or `already_in_progress` when another flow of the domain is open; otherwise claims
+   * `DEFAULT_DISCOVERY_UNIQUE_ID`, which any flow setting a real unique id takes over.
+   */
+  handleDiscoveryWithoutUniqueId(): Promise<void>;
   /** The entry of this domain with that unique id, if any: a look-up that claims nothing. */
   findEntry(uniqueId: string): Promise<ConfigEntry | undefined>;
   getReauthEntry(): ConfigEntry;
   getReconfigureEntry(): ConfigEntry;
   /** Update the entry, reload it, and end the flow with `reauth_successful`/`reconfigure_successful`. */
-  updateReloadAndAbort(
-    entry: ConfigEntry,
-    changes: {
-      data?: JsonObject;
-      dataUpdates?: JsonObject;
-      options?: JsonObject;
-      title?: string;
-      reason?: A;
-    },
-  ): Promise<Outcome<N, A, E>>;
+  updateReloadAndAbort(entry: ConfigEntry, changes: EntryChanges<A>): Promise<Outcome<N, A, E>>;
 }
+
+/**
+ * What `updateReloadAndAbort` changes: `data` replaces the entry's data, `dataUpdates` merges into
+ * it (never both); `uniqueId` moves the entry to another id (one no other entry of the domain has).
+ */
+export type EntryChanges<A extends string = string> = (
+  | { data: JsonObject; dataUpdates?: never }
+  | { data?: never; dataUpdates: JsonObject }
+  | { data?: never; dataUpdates?: never }
+) & {
+  options?: JsonObject;
+  title?: string;
+  uniqueId?: string | null;
+  reason?: A;
+  /** Reload even when nothing changed (default true, as Home Assistant); false skips that reload. */
+  reloadEvenIfUnchanged?: boolean;
+};
 
 interface StepBase<N extends string, A extends string, E extends string> {
   /** Steps this one may go to; `create_entry` to create the entry. */

@@ -135,12 +135,13 @@ describe('flow results, through the manager', () => {
     const events: FlowEvent[] = [];
     manager.subscribe((e) => events.push(e));
     const next = await manager.configure(flowId, { code: 'good' });
-    expect(next).toMatchObject({ type: 'form', stepId: 'done' });
+    expect(next).toMatchObject({ type: 'external_done', stepId: 'done' });
     expect(events.map((e) => [e.type, e.result.type, e.result.stepId])).toContainEqual([
       'progressed',
       'external_done',
-      'signin',
+      'done',
     ]);
+    expect(await manager.get(flowId)).toMatchObject({ type: 'form', stepId: 'done' });
     expect(await manager.configure(flowId, {})).toMatchObject({
       type: 'create_entry',
       title: 'signed-in-good',

@@ -144,7 +144,7 @@ describe('entry runtime: what starts a reauth, and what must not', () => {
     await w.runtime.refresh(entry.entryId);
     expect(w.manager.entries.require(entry.entryId)).toMatchObject({
       state: 'setup_error',
-      reason: 'auth_failed',
+      reason: '460',
     });
     expect(w.clock.pending()).toEqual([]);
     expect(w.reauthFlows()).toHaveLength(1);

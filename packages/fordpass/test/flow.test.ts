@@ -61,7 +61,10 @@ describe('config flow: user → brand → region → token → vehicle', () => {
     const pasted = await browserSignIn(sim, token.url!, USER);
     // Wrapped over lines and padded, as copied from DevTools: whitespace is stripped.
     const wrapped = `  ${pasted.slice(0, 200)}\n${pasted.slice(200)}  `;
-    const vehicle = await manager.configure(started.flowId, { url: wrapped });
+    // Home Assistant's external_done names the next step; the next read shows it.
+    const done = await manager.configure(started.flowId, { url: wrapped });
+    expect(done).toMatchObject({ type: 'external_done', stepId: 'vehicle' });
+    const vehicle = await manager.configure(started.flowId);
     expect(vehicle).toMatchObject({ type: 'form', stepId: 'vehicle' });
     expect(vehicle.descriptionPlaceholders?.vehicles).toContain(VIN_A);
 
@@ -226,7 +229,8 @@ describe('config flow: user → brand → region → token → vehicle', () => {
     const owner = 'owner@example.com';
     await createAccount(sim, owner, [VIN_A]);
     const token = await toTokenStep(manager);
-    const vin = await manager.configure(token.flowId, { url: await browserSignIn(sim, token.url!, USER) });
+    await manager.configure(token.flowId, { url: await browserSignIn(sim, token.url!, USER) });
+    const vin = await manager.configure(token.flowId);
     expect(vin).toMatchObject({ type: 'form', stepId: 'vin' });
     expect(await manager.configure(token.flowId, { vin: 'NOT-A-VIN' })).toMatchObject({
       errors: { vin: 'invalid_vin' },

@@ -197,11 +197,11 @@ describe('refresh rejected: 460 is a reauth, anything vaguer is not', () => {
     await runtime.idle();
     expect(manager.entries.get(entryA.entryId)).toMatchObject({
       state: 'setup_error',
-      reason: 'auth_failed',
+      reason: 'Ford rejected the refresh token: sign in again',
     });
     expect(manager.entries.get(entryB.entryId)).toMatchObject({
       state: 'setup_error',
-      reason: 'auth_failed',
+      reason: 'Ford rejected the refresh token: sign in again',
     });
     expect(manager.list({ source: 'reauth' })).toHaveLength(1);
     // No polling goes on against a dead account.

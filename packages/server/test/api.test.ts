@@ -206,7 +206,7 @@ describe('entries', () => {
 
     t.hello.revoked.add('hello-old');
     const refreshed = await json(await t.api(`/api/entries/${id}/refresh`, { method: 'POST' }));
-    expect(refreshed.body).toMatchObject({ state: 'setup_error', reason: 'auth_failed' });
+    expect(refreshed.body).toMatchObject({ state: 'setup_error', reason: 'token rejected' });
     const open = (await (await t.api('/api/flows')).json()) as any[];
     expect(open).toEqual([expect.objectContaining({ handler: 'hello', source: 'reauth', entryId: id })]);
 

@@ -220,7 +220,9 @@ export class FlowDialog {
     const flowId = this.result.flowId;
     this.busy = true;
     try {
-      const next = await api(`/api/flows/${encodeURIComponent(flowId)}`, { method: 'POST', body: input });
+      let next = await api(`/api/flows/${encodeURIComponent(flowId)}`, { method: 'POST', body: input });
+      // Home Assistant's external_done only names the step that follows: read it to draw it.
+      if (next.type === 'external_done') next = await api(`/api/flows/${encodeURIComponent(flowId)}`);
       if (this.result?.flowId === flowId) this.show(next);
       if (!isOpen(next)) this.onChange();
     } catch (error) {

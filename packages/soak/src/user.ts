@@ -70,7 +70,9 @@ export class User {
     expect(await manager.configure(flowId, { brand: 'ford' }), 'form', 'region');
     r = expect(await manager.configure(flowId, { region: person.region }), 'external', 'token');
     const pasted = await browserSignIn(this.sim, r.url!, person);
-    expect(await manager.configure(flowId, { url: pasted }), 'form', 'vehicle');
+    // Home Assistant's external_done names the next step; the next read shows it.
+    expect(await manager.configure(flowId, { url: pasted }), 'external_done', 'vehicle');
+    expect(await manager.configure(flowId), 'form', 'vehicle');
     return this.pickVehicle(manager, flowId, vin);
   }
 

@@ -115,9 +115,9 @@ describe('flow harness', () => {
     valid = false;
     await h.clock.advance(60_000);
     await h.idle();
-    expect(h.entry(done.entry!.entryId)).toMatchObject({ state: 'setup_error', reason: 'auth_failed' });
+    expect(h.entry(done.entry!.entryId)).toMatchObject({ state: 'setup_error', reason: 'rejected' });
     expect(h.flows({ source: 'reauth' })).toHaveLength(1);
-    expect(h.log.join('\n')).toContain('loaded -> setup_error (auth_failed)');
+    expect(h.log.join('\n')).toContain('loaded -> setup_error (rejected)');
     expect(await h.setupEntry(done.entry!.entryId)).toBe('setup_error');
   });
 });
@@ -165,7 +165,8 @@ describe('translation check', () => {
     const h = createFlowHarness({ flows: [createTourFlow({ syncOk: false, syncs: 0 }, noFailText)] });
     const { flowId } = await h.init('tour');
     await h.configure(flowId, { nextStepId: 'account' });
-    expect(await h.configure(flowId, { code: 'ok' })).toMatchObject({ type: 'progress', stepId: 'sync' });
+    // The external step's answer is Home Assistant's external_done, naming the progress step.
+    expect(await h.configure(flowId, { code: 'ok' })).toMatchObject({ type: 'external_done', stepId: 'sync' });
     await expect(h.idle()).rejects.toThrow('config.abort.sync_failed');
     expect(h.results.at(-1)).toMatchObject({ type: 'abort', reason: 'sync_failed' });
     await h.idle();
