@@ -56,9 +56,7 @@ export class CoalescingWriter {
 
   request(): Promise<void> {
     this.dirty = true;
-    this.running ??= this.loop().finally(() => {
-      this.running = undefined;
-    });
+    this.running ??= this.loop();
     return this.running;
   }
 
@@ -67,9 +65,18 @@ export class CoalescingWriter {
   }
 
   private async loop(): Promise<void> {
-    while (this.dirty) {
-      this.dirty = false;
-      await writeFileAtomic(this.path, this.content());
+    // Lets `request` store this promise before the loop can end, even when `content()` throws.
+    await undefined;
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        await writeFileAtomic(this.path, this.content());
+      }
+    } finally {
+      // In the same synchronous run as the last `dirty` check: a request arriving after it starts a
+      // new loop. (Clearing `running` in a `.finally()` ran a microtask later, and a request landing
+      // in between joined a loop that had already finished, resolving without being written.)
+      this.running = undefined;
     }
   }
 }

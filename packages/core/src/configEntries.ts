@@ -110,7 +110,7 @@ export class ConfigEntries {
     if (!changed) return { changed, entry: current };
     next.modifiedAt = new Date(this.clock.now()).toISOString();
     await this.store.put(next);
-    this.put(next);
+    this.putUnlessRemoved(next);
     this.emit({ type: 'entry_updated', entry: next });
     return { changed, entry: next };
   }
@@ -121,18 +121,34 @@ export class ConfigEntries {
     if (current.state === state && current.reason === reason) return current;
     const next = { ...current, state, reason };
     await this.store.put(next);
-    this.put(next);
+    this.putUnlessRemoved(next);
     this.emit({ type: 'entry_state', entry: next, previous: current.state });
     return next;
   }
 
+  /**
+   * Removes an entry for good. It leaves memory before the store is awaited, so an update or state
+   * change racing the delete fails with `UnknownEntry` instead of writing the entry back; if the store
+   * fails, the entry is put back and the error thrown (memory stays equal to disk).
+   */
   async remove(entryId: string): Promise<ConfigEntry> {
     const entry = this.require(entryId);
-    await this.store.delete(entryId);
     this.entries.delete(entryId);
     if (entry.uniqueId != null) this.byUniqueId.delete(`${entry.domain}\0${entry.uniqueId}`);
+    try {
+      await this.store.delete(entryId);
+    } catch (error) {
+      if (!this.entries.has(entryId)) this.put(entry);
+      throw error;
+    }
     this.emit({ type: 'entry_removed', entry });
     return entry;
+  }
+
+  /** After a store write: an entry removed meanwhile stays removed, and the writer learns it. */
+  private putUnlessRemoved(entry: ConfigEntry): void {
+    if (!this.entries.has(entry.entryId)) throw new UnknownEntry(entry.entryId);
+    this.put(entry);
   }
 
   async reload(entryId: string): Promise<void> {

@@ -65,13 +65,30 @@ export class JsonFileEntryStore extends MemoryEntryStore {
     }
     return super.loadAll();
   }
+  // A failed write takes its change back out of the file's content, so the next successful write (of
+  // another change) cannot carry it to disk: what failed stays failed, and memory equals disk.
   override async put(entry: ConfigEntry): Promise<void> {
+    const previous = this.entries.get(entry.entryId);
     await super.put(entry);
-    await this.writer.request();
+    try {
+      await this.writer.request();
+    } catch (error) {
+      if (this.entries.get(entry.entryId) === entry) {
+        if (previous) this.entries.set(entry.entryId, previous);
+        else this.entries.delete(entry.entryId);
+      }
+      throw error;
+    }
   }
   override async delete(entryId: string): Promise<void> {
+    const previous = this.entries.get(entryId);
     await super.delete(entryId);
-    await this.writer.request();
+    try {
+      await this.writer.request();
+    } catch (error) {
+      if (previous && !this.entries.has(entryId)) this.entries.set(entryId, previous);
+      throw error;
+    }
   }
   async flush(): Promise<void> {
     await this.writer.flush();

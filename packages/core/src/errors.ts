@@ -79,3 +79,25 @@ export class AbortFlow extends FlowError {
     super('abort', `Flow aborted: ${reason}`);
   }
 }
+
+/** Starting one more flow would pass a cap on flows in progress (overall or for the handler). */
+export class TooManyFlows extends FlowError {
+  constructor(
+    readonly limit: number,
+    readonly handler?: string,
+  ) {
+    super(
+      'too_many_flows',
+      handler === undefined
+        ? `${limit} flows are in progress already: finish or abort some first`
+        : `${limit} "${handler}" flows are in progress already: finish or abort some first`,
+    );
+  }
+}
+
+/** A flow's start `data` is larger or deeper than the manager accepts; nothing was created. */
+export class InvalidFlowData extends FlowError {
+  constructor(detail: string) {
+    super('invalid_data', `The flow's data ${detail}`);
+  }
+}

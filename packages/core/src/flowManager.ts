@@ -6,7 +6,9 @@ import type { ConfigEntry } from './configEntry.ts';
 import type { ConfigFlow } from './defineConfigFlow.ts';
 import {
   FlowError,
+  InvalidFlowData,
   InvalidInput,
+  TooManyFlows,
   UnknownFlow,
   UnknownHandler,
   UnknownStep,
@@ -18,7 +20,7 @@ import { randomId } from './ids.ts';
 import type { FlowMachineContext } from './machineContext.ts';
 import type { Outcome } from './outcome.ts';
 import { renderResult } from './renderResult.ts';
-import { DEFAULT_DISCOVERY_UNIQUE_ID, runStep } from './stepRunner.ts';
+import { runStep } from './stepRunner.ts';
 import type { EntrySummary, FlowResult, Json, Source } from './types.ts';
 
 export type FlowEventType = 'created' | 'progressed' | 'progress' | 'ended';
@@ -47,19 +49,27 @@ export interface FlowManagerOptions {
    * `createSanitizedInspector`, so secrets never leave the process).
    */
   inspect?: (event: InspectionEvent) => void;
+  /** Flows in progress at most, overall (default 2,000); one more start throws `TooManyFlows`. */
+  maxFlows?: number;
+  /** Flows in progress at most for one handler (default 1,000). */
+  maxFlowsPerHandler?: number;
+  /** A start's `data` at most, as JSON bytes (default 16 KiB) and nesting depth (default 32). */
+  maxDataBytes?: number;
+  maxDataDepth?: number;
 }
+
+export const FLOW_LIMITS = {
+  maxFlows: 2_000,
+  maxFlowsPerHandler: 1_000,
+  maxDataBytes: 16 * 1024,
+  maxDataDepth: 32,
+};
 
 export interface FlowFilter {
   handler?: string;
   source?: Source;
   entryId?: string;
-  /** Only flows started with data this accepts (e.g. the same discovery payload). */
-  initData?: (data: Json) => boolean;
-  /** Also flows whose first step is still running (Home Assistant hides them by default). */
-  includeUninitialized?: boolean;
 }
-
-const SINGLE_INSTANCE_ALLOWED = 'single_instance_allowed';
 
 /** A flow whose actor is running: the ones a user is stepping through right now. */
 interface LiveFlow {
@@ -93,16 +103,12 @@ export class FlowManager {
   private readonly byUniqueId = new Map<string, Set<string>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly progressFraction = new Map<string, number>();
-  /** Flows whose first step has not produced a result yet: not listed by default. */
-  private readonly initializing = new Set<string>();
-  /**
-   * Ends reached in the background (a progress step's work finished): the result waits for the
-   * client's next read, as Home Assistant's `progress_done` waits for the frontend's refresh.
-   */
-  private readonly uncollected = new Map<string, { result: FlowResult; endedAt: number }>();
   private readonly listeners = new Set<(event: FlowEvent) => void>();
   private sweepTimer: unknown;
   private readonly host: FlowHost;
+  private readonly limits: typeof FLOW_LIMITS;
+  /** Flows in progress per handler, for the per-handler cap. */
+  private readonly perHandler = new Map<string, number>();
 
   constructor(opts: FlowManagerOptions) {
     this.entries = opts.entries ?? new ConfigEntries({ clock: opts.clock });
@@ -111,6 +117,12 @@ export class FlowManager {
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 60 * 60 * 1000;
     this.liveLimit = opts.liveFlows ?? 64;
     this.inspect = opts.inspect;
+    this.limits = {
+      maxFlows: opts.maxFlows ?? FLOW_LIMITS.maxFlows,
+      maxFlowsPerHandler: opts.maxFlowsPerHandler ?? FLOW_LIMITS.maxFlowsPerHandler,
+      maxDataBytes: opts.maxDataBytes ?? FLOW_LIMITS.maxDataBytes,
+      maxDataDepth: opts.maxDataDepth ?? FLOW_LIMITS.maxDataDepth,
+    };
     this.host = this.makeHost();
     for (const flow of opts.flows) this.register(flow);
   }
@@ -172,12 +184,8 @@ export class FlowManager {
     if (source === 'ignore') return this.ignore(root, opts.data);
     const flow = source === 'options' ? root.options : root;
     if (!flow?.sources[source]) throw new UnsupportedSource(handler, source);
-    if (root.singleInstance && source !== 'reauth' && source !== 'reconfigure' && source !== 'options') {
-      // Home Assistant's rule: an ignored entry blocks discoveries, never a user's own setup.
-      const entries = this.entries.list({ domain: handler });
-      if (entries.some((e) => e.source !== 'ignore' || source !== 'user'))
-        return { ...this.singleInstanceAbort(handler, source), stepId: flow.sources[source]! };
-    }
+    // Checked before anything is created: a refused start leaves the manager as it was.
+    this.checkLimits(handler, opts.data);
     if (source === 'reauth' || source === 'reconfigure' || source === 'options') {
       if (!opts.entryId) throw new FlowError('entry_required', `A ${source} flow needs an entryId`);
       const entry = this.entries.require(opts.entryId);
@@ -196,7 +204,6 @@ export class FlowManager {
       updatedAt: this.clock.now(),
     };
     if (opts.entryId !== undefined) record.entryId = opts.entryId;
-    if (opts.data !== undefined) record.initData = opts.data;
     // A reauth flow carries its entry's unique id from the start (it never blocks other flows).
     const entryUniqueId =
       source === 'reauth' && opts.entryId ? this.entries.get(opts.entryId)?.uniqueId : undefined;
@@ -214,16 +221,29 @@ export class FlowManager {
     this.indexRecord(record);
     if (entryUniqueId) this.tagUniqueId(record, entryUniqueId);
     this.live.set(flowId, live);
-    this.initializing.add(flowId);
     return this.serial(flowId, async () => {
       try {
         actor.start();
-        return await this.afterStep(live, 'created');
-      } finally {
-        // Its first result is out (or it failed): the flow is listed from now on.
-        this.initializing.delete(flowId);
+        const result = await this.afterStep(live, 'created');
+        return result;
+      } catch (error) {
+        // A start that failed leaves no flow behind: it could never be saved or stepped again.
+        if (this.index.has(flowId)) await this.remove(flowId, undefined).catch(() => {});
+        throw error;
       }
     });
+  }
+
+  private checkLimits(handler: string, data: Json | undefined): void {
+    const { maxFlows, maxFlowsPerHandler, maxDataBytes, maxDataDepth } = this.limits;
+    if (this.index.size >= maxFlows) throw new TooManyFlows(maxFlows);
+    if ((this.perHandler.get(handler) ?? 0) >= maxFlowsPerHandler)
+      throw new TooManyFlows(maxFlowsPerHandler, handler);
+    if (data === undefined) return;
+    if (jsonDepthOver(data, maxDataDepth))
+      throw new InvalidFlowData(`is nested deeper than ${maxDataDepth} levels`);
+    if (Buffer.byteLength(JSON.stringify(data)) > maxDataBytes)
+      throw new InvalidFlowData(`is larger than ${maxDataBytes} bytes`);
   }
 
   /**
@@ -231,52 +251,94 @@ export class FlowManager {
    * current step (Home Assistant's GET). Invalid input throws `InvalidInput` and changes nothing.
    */
   async configure(flowId: string, input?: unknown): Promise<FlowResult> {
-    const ended = this.uncollected.get(flowId);
-    if (ended) {
-      // The client collects the end its refresh was for; after that the flow is gone.
-      this.uncollected.delete(flowId);
-      return ended.result;
-    }
     if (!this.index.has(flowId)) throw new UnknownFlow(flowId);
     return this.serial(flowId, async () => {
       const live = await this.revive(flowId);
       const snapshot = live.actor.getSnapshot();
-      const stepId = stepOf(snapshot.value);
-      const step = live.flow.steps[stepId];
-      if (input === undefined || !step || step.kind === 'progress') return this.render(live);
-      let submitted: unknown;
-      if (step.kind === 'menu') {
-        const option = (input as { nextStepId?: unknown } | null)?.nextStepId;
-        if (typeof option !== 'string' || !step.options.includes(option)) {
-          throw new InvalidInput({ nextStepId: 'invalid_option' });
-        }
-        live.actor.send({ type: 'CHOOSE', option });
-      } else {
-        const checked = live.flow.form(stepId)!.validate(input);
-        if (!checked.ok) throw new InvalidInput(checked.errors);
-        submitted = checked.data;
-        live.actor.send({ type: 'SUBMIT', input: checked.data });
+      try {
+        return await this.step(live, snapshot, input);
+      } catch (error) {
+        if (!(error instanceof InvalidInput)) await this.rollback(live, snapshot);
+        throw error;
       }
-      const result = await this.afterStep(live, 'progressed', submitted);
-      // The external side reported back and the flow moved on: Home Assistant's `external_done`, both
-      // as the answer and as an event for whoever waits on the step (the tab that opened the sign-in).
-      // It names the next step; the next read renders it. An end is returned as it is.
-      if (step.kind === 'external' && result.stepId !== stepId && this.index.has(flowId)) {
-        const done: FlowResult = { ...this.baseResult(live.record), type: 'external_done' };
-        this.emit('progressed', live.record, done);
-        return done;
-      }
-      return result;
     });
   }
 
-  /** Aborts a flow in progress (a user closing the dialog); its progress work is cancelled. */
-  async abort(flowId: string, reason = 'user_aborted'): Promise<void> {
+  /**
+   * Puts a flow back where it was before a step that failed (a store that cannot write, an entry that
+   * cannot be created): the same snapshot, record and unique-id claim, so the user can try again.
+   */
+  private async rollback(
+    live: LiveFlow,
+    before: ReturnType<LiveFlow['actor']['getSnapshot']>,
+  ): Promise<void> {
+    const { flowId } = live.record;
+    if (!this.index.has(flowId) || live.actor.getSnapshot() === before) return;
+    live.progress?.abort();
+    live.progress = undefined;
+    live.actor.stop();
+    live.actor = createActor(this.machineFor(live.flow), {
+      snapshot: before,
+      ...(this.inspect ? { inspect: this.inspect } : {}),
+    });
+    live.actor.start();
+    const ctx = before.context as FlowMachineContext;
+    live.record.stepId = stepOf(before.value);
+    if (ctx.uniqueId !== undefined) this.tagUniqueId(live.record, ctx.uniqueId);
+    this.live.set(flowId, live);
+    this.startProgress(live);
+    if (this.store.durable) {
+      live.record.snapshot = JSON.stringify(live.actor.getPersistedSnapshot());
+      await this.store.put(live.record).catch(() => {});
+    }
+  }
+
+  private async step(
+    live: LiveFlow,
+    snapshot: ReturnType<LiveFlow['actor']['getSnapshot']>,
+    input: unknown,
+  ): Promise<FlowResult> {
+    const { flowId } = live.record;
+    const stepId = stepOf(snapshot.value);
+    const step = live.flow.steps[stepId];
+    if (input === undefined || !step || step.kind === 'progress') return this.render(live);
+    let submitted: unknown;
+    if (step.kind === 'menu') {
+      const option = (input as { nextStepId?: unknown } | null)?.nextStepId;
+      if (typeof option !== 'string' || !step.options.includes(option)) {
+        throw new InvalidInput({ nextStepId: 'invalid_option' });
+      }
+      live.actor.send({ type: 'CHOOSE', option });
+    } else {
+      const checked = live.flow.form(stepId)!.validate(input);
+      if (!checked.ok) throw new InvalidInput(checked.errors);
+      submitted = checked.data;
+      live.actor.send({ type: 'SUBMIT', input: checked.data });
+    }
+    const result = await this.afterStep(live, 'progressed', submitted);
+    // The external side reported back and the flow moved on: tell whoever waits on the external
+    // step (e.g. the tab that opened the sign-in) with Home Assistant's `external_done`.
+    if (step.kind === 'external' && result.stepId !== stepId && this.index.has(flowId)) {
+      this.emit('progressed', live.record, {
+        ...this.baseResult(live.record),
+        type: 'external_done',
+        stepId,
+      });
+    }
+    return result;
+  }
+
+  /**
+   * Aborts a flow in progress (a user closing the dialog); its progress work is cancelled. Resolves
+   * `false` when the flow ended by itself (e.g. created its entry) before the abort's turn came.
+   */
+  async abort(flowId: string, reason = 'user_aborted'): Promise<boolean> {
     if (!this.index.has(flowId)) throw new UnknownFlow(flowId);
-    await this.serial(flowId, async () => {
+    return this.serial(flowId, async () => {
       const record = this.index.get(flowId);
-      if (!record) return;
+      if (!record) return false;
       await this.remove(flowId, { ...this.baseResult(record), type: 'abort', reason });
+      return true;
     });
   }
 
@@ -291,8 +353,6 @@ export class FlowManager {
   ): { flowId: string; handler: string; source: Source; stepId: string; entryId?: string }[] {
     const out = [];
     for (const r of this.index.values()) {
-      if (!filter.includeUninitialized && this.initializing.has(r.flowId)) continue;
-      if (filter.initData && (r.initData === undefined || !filter.initData(r.initData))) continue;
       if (filter.handler && r.handler !== filter.handler) continue;
       if (filter.source && r.source !== filter.source) continue;
       if (filter.entryId && r.entryId !== filter.entryId) continue;
@@ -311,7 +371,6 @@ export class FlowManager {
   async expireIdle(): Promise<string[]> {
     if (this.idleTimeoutMs <= 0) return [];
     const cutoff = this.clock.now() - this.idleTimeoutMs;
-    for (const [id, { endedAt }] of this.uncollected) if (endedAt <= cutoff) this.uncollected.delete(id);
     const expired = [...this.index.values()].filter((r) => r.updatedAt <= cutoff).map((r) => r.flowId);
     for (const id of expired) {
       await this.serial(id, async () => {
@@ -379,6 +438,8 @@ export class FlowManager {
   }
 
   private indexRecord(record: FlowRecord): void {
+    if (!this.index.has(record.flowId))
+      this.perHandler.set(record.handler, (this.perHandler.get(record.handler) ?? 0) + 1);
     this.index.set(record.flowId, record);
     if (record.uniqueId !== undefined) this.tagUniqueId(record, record.uniqueId, true);
   }
@@ -537,9 +598,7 @@ export class FlowManager {
         const done = { ...this.baseResult(live.record), type: 'progress_done' as const, stepId };
         this.emit('progressed', live.record, done);
         live.actor.send(event);
-        const result = await this.afterStep(live, 'progressed');
-        if (result.type === 'create_entry' || result.type === 'abort')
-          this.uncollected.set(flowId, { result, endedAt: this.clock.now() });
+        await this.afterStep(live, 'progressed');
       }).catch(() => {}),
     );
   }
@@ -568,10 +627,9 @@ export class FlowManager {
     const base = { ...this.baseResult(record), stepId: record.stepId };
     const ctx = live.actor.getSnapshot().context as FlowMachineContext;
     if (live.flow.kind === 'options') {
-      // An options flow ends by replacing the entry's options, and reloads it when they changed
-      // unless its author chose otherwise (Home Assistant's OptionsFlowWithReload, or not).
-      const { changed } = await this.entries.update(record.entryId!, { options: outcome.data });
-      if (changed && live.flow.reloadOnChange) await this.entries.reload(record.entryId!);
+      // An options flow ends by replacing the entry's options and reloading it.
+      await this.entries.update(record.entryId!, { options: outcome.data });
+      await this.entries.reload(record.entryId!);
       return {
         ...base,
         type: 'create_entry',
@@ -579,14 +637,7 @@ export class FlowManager {
         entry: summary(this.entries.require(record.entryId!)),
       };
     }
-    if (
-      live.flow.singleInstance &&
-      this.entries.list({ domain: record.handler }).some((e) => e.source !== 'ignore')
-    )
-      return { ...base, type: 'abort', reason: SINGLE_INSTANCE_ALLOWED };
-    const claimed = ctx.uniqueId ?? null;
-    // The stand-in id of a discovery without one is not the entry's id.
-    const uniqueId = claimed === DEFAULT_DISCOVERY_UNIQUE_ID ? null : claimed;
+    const uniqueId = ctx.uniqueId ?? null;
     if (uniqueId !== null) {
       const existing = this.entries.findByUniqueId(record.handler, uniqueId);
       if (existing && existing.source !== 'ignore')
@@ -604,43 +655,28 @@ export class FlowManager {
       version: live.flow.version,
       minorVersion: live.flow.minorVersion,
     });
-    // Other flows for the same device or account are now pointless (Home Assistant aborts them too),
-    // and so is a discovery that had no unique id, and, for a single instance, every other flow.
+    // Other flows for the same device or account are now pointless (Home Assistant aborts them too).
     if (uniqueId !== null) await this.abortOthersWithUniqueId(record, uniqueId);
-    await this.abortOthersWithUniqueId(record, DEFAULT_DISCOVERY_UNIQUE_ID);
-    if (live.flow.singleInstance) this.abortEach(this.index.values(), record, SINGLE_INSTANCE_ALLOWED);
     void this.entries.reload(entry.entryId).catch(() => {});
     const result: FlowResult = { ...base, type: 'create_entry', title: outcome.title, entry: summary(entry) };
     return result;
   }
 
   private async abortOthersWithUniqueId(except: FlowRecord, uniqueId: string): Promise<void> {
-    this.abortEach(this.flowsWithUniqueId(except.handler, uniqueId), except, 'already_configured');
-  }
-
-  /** Aborts, each in its turn, the other config flows of `except`'s handler among `records`. */
-  private abortEach(records: Iterable<FlowRecord>, except: FlowRecord, reason: string): void {
-    const others = [...records].filter(
-      (r) => r.handler === except.handler && r.flowId !== except.flowId && r.kind === 'config',
+    const others = this.flowsWithUniqueId(except.handler, uniqueId).filter(
+      (r) => r.flowId !== except.flowId && r.kind === 'config',
     );
     for (const other of others) {
       void this.serial(other.flowId, async () => {
-        if (this.index.has(other.flowId))
-          await this.remove(other.flowId, { ...this.baseResult(other), type: 'abort', reason });
+        if (this.index.has(other.flowId)) {
+          await this.remove(other.flowId, {
+            ...this.baseResult(other),
+            type: 'abort',
+            reason: 'already_configured',
+          });
+        }
       });
     }
-  }
-
-  /** Home Assistant's answer to a second flow of a single-instance integration: no flow at all. */
-  private singleInstanceAbort(handler: string, source: Source): FlowResult {
-    return {
-      flowId: randomId(),
-      handler,
-      source,
-      stepId: source,
-      type: 'abort',
-      reason: SINGLE_INSTANCE_ALLOWED,
-    };
   }
 
   private async ignore(flow: ConfigFlow, data: Json | undefined): Promise<FlowResult> {
@@ -667,7 +703,12 @@ export class FlowManager {
   private async remove(flowId: string, result: FlowResult | undefined): Promise<void> {
     const record = this.index.get(flowId);
     const live = this.live.get(flowId);
-    if (record) this.untagUniqueId(record);
+    if (record) {
+      this.untagUniqueId(record);
+      const left = (this.perHandler.get(record.handler) ?? 1) - 1;
+      if (left > 0) this.perHandler.set(record.handler, left);
+      else this.perHandler.delete(record.handler);
+    }
     this.index.delete(flowId);
     this.live.delete(flowId);
     this.progressFraction.delete(flowId);
@@ -723,17 +764,6 @@ export class FlowManager {
     return {
       getEntry: async (entryId) => this.entries.get(entryId),
       findEntryByUniqueId: async (domain, uniqueId) => this.entries.findByUniqueId(domain, uniqueId),
-      listEntries: async (domain) => this.entries.list({ domain }),
-      otherFlowInProgress: (handler, exceptFlowId) => {
-        for (const r of this.index.values())
-          if (r.handler === handler && r.kind === 'config' && r.flowId !== exceptFlowId) return true;
-        return false;
-      },
-      abortFlowsWithUniqueId: (handler, uniqueId, exceptFlowId, reason) => {
-        const except = this.index.get(exceptFlowId);
-        if (except && this.byUniqueId.has(`${handler}\0${uniqueId}`))
-          this.abortEach(this.flowsWithUniqueId(handler, uniqueId), except, reason);
-      },
       otherFlowHasUniqueId: (handler, uniqueId, exceptFlowId) =>
         this.flowsWithUniqueId(handler, uniqueId).some(
           (r) => r.flowId !== exceptFlowId && r.source !== 'reauth',
@@ -762,6 +792,18 @@ export class FlowManager {
       },
     };
   }
+}
+
+/** Whether a JSON value nests arrays/objects deeper than `max` (iterative: no stack to overflow). */
+function jsonDepthOver(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const inner of Object.values(v)) stack.push([inner, depth + 1]);
+  }
+  return false;
 }
 
 /** The top-level state key: the step id (or an end). */

@@ -64,8 +64,15 @@ export class JsonFileFlowStore extends MemoryFlowStore {
   private loaded = false;
   private failure: unknown;
 
-  constructor(readonly path: string) {
+  private readonly log: (line: string) => void;
+
+  /** `log` hears of every failed write as it happens (default: stderr), not only at the next `flush`. */
+  constructor(
+    readonly path: string,
+    opts: { log?: (line: string) => void } = {},
+  ) {
     super();
+    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.writer = new CoalescingWriter(path, () =>
       JSON.stringify({ version: FLOW_STORE_VERSION, flows: [...this.records.values()] }),
     );
@@ -99,8 +106,18 @@ export class JsonFileFlowStore extends MemoryFlowStore {
   }
 
   private writeBehind(): void {
-    this.writer.request().catch((error: unknown) => {
-      this.failure = error;
-    });
+    this.writer.request().then(
+      // A later write that succeeds carries every record: an earlier failure is healed.
+      () => {
+        this.failure = undefined;
+      },
+      (error: unknown) => {
+        // Requests coalesced into one failed write share its error: log it once.
+        if (this.failure === error) return;
+        this.failure = error;
+        const why = error instanceof Error ? error.message : String(error);
+        this.log(`configflow: writing ${this.path} failed: ${why}`);
+      },
+    );
   }
 }

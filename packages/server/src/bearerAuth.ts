@@ -8,6 +8,8 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * same time whatever the length or content of the guess.
  */
 export function bearerAuth(token: string): MiddlewareHandler {
+  // An empty token would silently turn auth into "no one gets in" or, worse, be mistaken for "off".
+  if (token === '') throw new RangeError('The API token must not be empty');
   const expected = digest(token);
   return async (c, next) => {
     const match = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '');

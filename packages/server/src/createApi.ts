@@ -1,16 +1,19 @@
 import { Hono } from 'hono';
 import { bearerAuth } from './bearerAuth.ts';
 import { bodyLimit } from './bodyLimit.ts';
+import { csrfGuard } from './csrfGuard.ts';
 import { entryRoutes } from './entryRoutes.ts';
 import { errorResponse } from './errorResponse.ts';
 import { EventStream } from './eventStream.ts';
 import { flowRoutes } from './flowRoutes.ts';
 import { handlerRoutes } from './handlerRoutes.ts';
 import { hostGuard } from './hostGuard.ts';
+import { jsonOnly } from './jsonOnly.ts';
 import type { ServerApp } from './serverApp.ts';
 import { webAssets } from './webAssets.ts';
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
+export const DEFAULT_MAX_EVENT_STREAMS = 100;
 
 export interface ApiOptions {
   /** When set, every `/api` route needs `Authorization: Bearer <token>`. */
@@ -21,12 +24,19 @@ export interface ApiOptions {
   log?: (line: string) => void;
   /** Refuse requests whose `Host` is not a loopback name (set when bound to loopback). */
   loopbackOnly?: boolean;
+  /**
+   * Host names (no port) served besides the loopback names, e.g. the name a reverse proxy forwards
+   * as `Host`. When set, every other `Host` is refused, however the server is bound.
+   */
+  allowedHosts?: readonly string[];
+  /** Open event streams beyond this are refused with 503 (default 100, Grafana Live's default). */
+  maxEventStreams?: number;
 }
 
 /** The HTTP application: JSON API under `/api`, server-sent events, and the web UI at `/`. */
 export function createApi(app: ServerApp, opts: ApiOptions = {}): { http: Hono; events: EventStream } {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const events = new EventStream(app);
+  const events = new EventStream(app, { maxStreams: opts.maxEventStreams ?? DEFAULT_MAX_EVENT_STREAMS });
   const http = new Hono();
 
   http.onError((error, c) => {
@@ -38,9 +48,12 @@ export function createApi(app: ServerApp, opts: ApiOptions = {}): { http: Hono; 
     c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` }, 404),
   );
 
-  if (opts.loopbackOnly) http.use('*', hostGuard());
-  if (opts.token) http.use('/api/*', bearerAuth(opts.token));
+  const allowedHosts = opts.allowedHosts ?? [];
+  if (opts.loopbackOnly || allowedHosts.length > 0) http.use('*', hostGuard(allowedHosts));
+  http.use('/api/*', csrfGuard());
+  if (opts.token !== undefined) http.use('/api/*', bearerAuth(opts.token));
   http.use('/api/*', bodyLimit(opts.bodyLimit ?? DEFAULT_BODY_LIMIT));
+  http.use('/api/*', jsonOnly());
 
   http.route('/api/handlers', handlerRoutes(app));
   http.route('/api/flows', flowRoutes(app));

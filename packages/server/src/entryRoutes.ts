@@ -3,12 +3,14 @@ import { Hono } from 'hono';
 import { withTexts } from './flowTexts.ts';
 import { HttpError } from './httpError.ts';
 import { publicEntry } from './publicEntry.ts';
+import { publicResult } from './publicResult.ts';
 import type { ServerApp } from './serverApp.ts';
 
 /** `/api/entries`: the configured entries and what can be done with each. */
 export function entryRoutes(app: ServerApp): Hono {
   const { manager, entries, runtime } = app;
   const routes = new Hono();
+  const flowView = (result: FlowResult) => publicResult(app, withTexts(manager, result));
   const view = (entryId: string) => {
     const entry = entries.require(entryId);
     return publicEntry(entry, runtime.secretKeys(entry.domain));
@@ -46,16 +48,14 @@ export function entryRoutes(app: ServerApp): Hono {
     const result = await runtime.requestReauth(id, { manual: true });
     if (!result)
       throw new HttpError(409, 'reauth_not_started', 'The integration did not start a reauth flow');
-    return c.json(withTexts(manager, result));
+    return c.json(flowView(result));
   });
 
   routes.post('/:id/reconfigure', async (c) =>
-    c.json(withTexts(manager, await startFlow(c.req.param('id'), 'reconfigure'))),
+    c.json(flowView(await startFlow(c.req.param('id'), 'reconfigure'))),
   );
 
-  routes.post('/:id/options', async (c) =>
-    c.json(withTexts(manager, await startFlow(c.req.param('id'), 'options'))),
-  );
+  routes.post('/:id/options', async (c) => c.json(flowView(await startFlow(c.req.param('id'), 'options'))));
 
   routes.get('/:id/diagnostics', async (c) => c.json(await runtime.diagnostics(c.req.param('id'))));
 

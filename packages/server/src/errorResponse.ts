@@ -1,11 +1,13 @@
 import {
   FlowError,
   InvalidInput,
+  TooManyFlows,
   UnknownEntry,
   UnknownFlow,
   UnknownHandler,
   UnsupportedSource,
 } from '@configflow/core';
+import { HTTPException } from 'hono/http-exception';
 import { HttpError } from './httpError.ts';
 
 export interface ErrorBody {
@@ -24,6 +26,17 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
     return {
       status: error.status,
       body: { error: error.code, message: error.message, ...error.extra },
+      expected: true,
+    };
+  }
+  if (error instanceof TooManyFlows) {
+    return { status: 429, body: { error: error.code, message: error.message }, expected: true };
+  }
+  // Thrown by hono's own middleware; its CSRF check is the only one mounted that throws.
+  if (error instanceof HTTPException && error.status === 403) {
+    return {
+      status: 403,
+      body: { error: 'cross_site_request', message: 'Requests from other sites are refused' },
       expected: true,
     };
   }

@@ -1,8 +1,16 @@
-import { InvalidInput, type Json, type Source, UnknownEntry, UnknownHandler } from '@configflow/core';
+import {
+  type FlowResult,
+  InvalidInput,
+  type Json,
+  type Source,
+  UnknownEntry,
+  UnknownHandler,
+} from '@configflow/core';
 import { Hono } from 'hono';
 import { definitionOf, errorTexts, withTexts } from './flowTexts.ts';
 import { HttpError } from './httpError.ts';
 import { jsonBody, jsonObject } from './jsonBody.ts';
+import { publicResult } from './publicResult.ts';
 import type { ServerApp } from './serverApp.ts';
 
 const SOURCES: readonly string[] = [
@@ -19,6 +27,7 @@ const SOURCES: readonly string[] = [
 export function flowRoutes(app: ServerApp): Hono {
   const { manager } = app;
   const routes = new Hono();
+  const view = (result: FlowResult) => publicResult(app, withTexts(manager, result));
 
   routes.get('/', (c) => c.json(manager.list()));
 
@@ -35,12 +44,22 @@ export function flowRoutes(app: ServerApp): Hono {
       throw new HttpError(400, 'invalid_body', '"entryId" must be a string');
     }
     try {
+      if (source === 'reauth' && entryId !== undefined && manager.getFlowDefinition(handler).sources.reauth) {
+        // Through the runtime, as the entry's own reauth route: one reauth flow per account.
+        const entry = app.entries.require(entryId);
+        if (entry.domain !== handler)
+          throw new HttpError(400, 'entry_mismatch', `Entry ${entryId} is not a ${handler} entry`);
+        const reauth = await app.runtime.requestReauth(entryId, { manual: true });
+        if (!reauth)
+          throw new HttpError(409, 'reauth_not_started', 'The integration did not start a reauth flow');
+        return c.json(view(reauth));
+      }
       const result = await manager.init(handler, {
         source: source as Source,
         ...(entryId !== undefined ? { entryId } : {}),
         ...(data !== undefined ? { data: data as Json } : {}),
       });
-      return c.json(withTexts(manager, result));
+      return c.json(view(result));
     } catch (error) {
       // Named in the body, not the path: the route exists, the request is wrong.
       if (error instanceof UnknownHandler || error instanceof UnknownEntry) {
@@ -50,13 +69,13 @@ export function flowRoutes(app: ServerApp): Hono {
     }
   });
 
-  routes.get('/:flowId', async (c) => c.json(withTexts(manager, await manager.get(c.req.param('flowId')))));
+  routes.get('/:flowId', async (c) => c.json(view(await manager.get(c.req.param('flowId')))));
 
   routes.post('/:flowId', async (c) => {
     const flowId = c.req.param('flowId');
     const input = (await jsonBody(c)) ?? {};
     try {
-      return c.json(withTexts(manager, await manager.configure(flowId, input)));
+      return c.json(view(await manager.configure(flowId, input)));
     } catch (error) {
       if (!(error instanceof InvalidInput)) throw error;
       const flow = manager.list().find((f) => f.flowId === flowId);
@@ -70,7 +89,10 @@ export function flowRoutes(app: ServerApp): Hono {
 
   routes.delete('/:flowId', async (c) => {
     const flowId = c.req.param('flowId');
-    await manager.abort(flowId);
+    // The flow may end by itself (create its entry) while the abort waits its turn: say so.
+    if (!(await manager.abort(flowId))) {
+      throw new HttpError(409, 'flow_finished', `Flow ${flowId} had already finished; it was not aborted`);
+    }
     return c.json({ flowId, aborted: true });
   });
 

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { type ApiOptions, createApi } from './createApi.ts';
+import { exposureProblem } from './exposure.ts';
 import { isLoopback } from './hostGuard.ts';
 import type { ServerApp } from './serverApp.ts';
 
@@ -11,6 +12,8 @@ export interface StartServerOptions extends ApiOptions {
   port?: number;
   /** Loopback by default: the API can change integrations, so exposing it is a deliberate choice. */
   host?: string;
+  /** Bind a non-loopback host without a token (refused otherwise). */
+  allowRemoteWithoutToken?: boolean;
 }
 
 export interface RunningServer {
@@ -28,6 +31,12 @@ export const DEFAULT_HOST = '127.0.0.1';
 /** Serves the API and web UI over the given app. The app stays the caller's to close. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const host = opts.host ?? DEFAULT_HOST;
+  const problem = exposureProblem({
+    host,
+    token: opts.token,
+    allowRemoteWithoutToken: opts.allowRemoteWithoutToken,
+  });
+  if (problem) throw new RangeError(`configflow: ${problem}`);
   const { http, events } = createApi(opts.app, { ...opts, loopbackOnly: isLoopback(host) });
   const server = createAdaptorServer({ fetch: http.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
