@@ -1,5 +1,6 @@
 import type { ConfigFlow, FlowKind } from '@configflow/core';
 import type { AnyStateMachine } from 'xstate';
+import { stepGraph } from './stepGraph.ts';
 import { type FlowGraph, restrictToSource, walkMachine } from './walk.ts';
 
 /** What every emitter draws: a compiled config flow or any XState machine. */
@@ -10,6 +11,8 @@ export interface ChartOptions {
   flow?: FlowKind;
   /** Only what a flow started from this source can reach (`user`, `reauth`, `options`, ...). */
   source?: string;
+  /** Steps and the edges between them only, without the engine's substates (the web UI's chart). */
+  steps?: boolean;
 }
 
 export function isConfigFlow(input: ChartInput): input is ConfigFlow {
@@ -34,5 +37,6 @@ export function machineOf(input: ChartInput, opts: ChartOptions = {}): AnyStateM
 /** The neutral graph for the picked flow, restricted to one source when asked. */
 export function chartGraph(input: ChartInput, opts: ChartOptions = {}): FlowGraph {
   const graph = walkMachine(machineOf(input, opts));
-  return opts.source === undefined ? graph : restrictToSource(graph, opts.source);
+  const reached = opts.source === undefined ? graph : restrictToSource(graph, opts.source);
+  return opts.steps ? stepGraph(reached) : reached;
 }

@@ -18,7 +18,8 @@ export {
 export { toMermaid } from './mermaid.ts';
 export { FORMATS, type RenderFlowOptions, renderFlow, type VizFormat } from './renderFlow.ts';
 export { type JsonValue, type StatelyConfig, toStatelyJson } from './statelyJson.ts';
-export { type SvgOptions, toSvg } from './svg.ts';
+export { stepGraph } from './stepGraph.ts';
+export { isSuccessfulAbort, type SvgOptions, toSvg } from './svg.ts';
 export {
   type EdgeKind,
   type FlowGraph,

@@ -14,16 +14,19 @@ export interface RenderFlowOptions {
   source?: string;
   /** The config flow (default) or the options flow. */
   flowKind?: FlowKind;
+  /** Steps and their edges only (no running/idle substates). */
+  steps?: boolean;
 }
 
 /** One entry point for the CLI: a flow in any format, as the text to print or write. */
 export async function renderFlow(
   flow: ConfigFlow,
-  { format, source, flowKind }: RenderFlowOptions,
+  { format, source, flowKind, steps }: RenderFlowOptions,
 ): Promise<string> {
   const opts = {
     ...(source === undefined ? {} : { source }),
     ...(flowKind === undefined ? {} : { flow: flowKind }),
+    ...(steps ? { steps } : {}),
   };
   switch (format) {
     case 'mermaid':

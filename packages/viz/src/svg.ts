@@ -32,6 +32,7 @@ export const CHART_CSS = [
   '.cf-kind{fill:#64748b}',
   '.cf-end-create_entry>rect{fill:#dcfce7;stroke:#15803d}',
   '.cf-end-abort>rect{fill:#fee2e2;stroke:#b91c1c;stroke-dasharray:5 2}',
+  '.cf-end-success>rect{fill:#dcfce7;stroke:#15803d;stroke-dasharray:5 2}',
   '.cf-initial>circle{fill:#0f172a}',
   '.cf-edge>path{fill:none;stroke:#475569;stroke-width:1.2}',
   '.cf-edge-always>path{stroke-dasharray:4 3}',
@@ -41,6 +42,9 @@ export const CHART_CSS = [
   `.cf-chart .cf-label>text{font-size:${EDGE_FONT.size}px;fill:#334155}`,
   '.cf-node.current>rect{fill:#dbeafe;stroke:#2563eb;stroke-width:3}',
 ].join('\n');
+
+/** Home Assistant's convention: a flow that ends by updating an entry aborts with `<what>_successful`. */
+export const isSuccessfulAbort = (reason: string | undefined) => reason?.endsWith('_successful') === true;
 
 /** Coordinates with at most two decimals, so output is stable and short. */
 const f = (v: number) => String(Math.round(v * 100) / 100);
@@ -53,6 +57,8 @@ function drawNode(n: LaidOutNode, graph: FlowGraph, highlight: string | undefine
   if (n.compound) classes.push('cf-compound');
   if (node.stepKind) classes.push(`cf-kind-${ids(node.stepKind)}`);
   if (node.end) classes.push(`cf-end-${node.end}`);
+  // An abort that reports success (`reauth_successful`, `reconfigure_successful`) is not a failure.
+  if (node.end === 'abort' && isSuccessfulAbort(node.reason)) classes.push('cf-end-success');
   if (highlight === node.id) classes.push('current');
   const attrs = `class="${classes.join(' ')}" data-id="${escapeXml(node.id)}" data-step="${escapeXml(topOf(byId, node.id))}"`;
   const title = `<title>${escapeXml([node.id, node.stepKind, node.description].filter(Boolean).join(' · '))}</title>`;
