@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Clock, SimClock } from './clock.ts';
 import { SECONDS_PER_DAY } from './constants.ts';
 import { type AccountView, ControlError, type FaultView, SimControl, type VehicleView } from './control.ts';
+import { controlGuard } from './controlGuard.ts';
 import { type Fault, isReset } from './faults.ts';
 import {
   BodyTooLargeError,
@@ -21,7 +22,7 @@ import { type RateLimitShape, rateLimitResponse, resolveRateLimit } from './rate
 import type { FordRoute, RequestContext, Route } from './route.ts';
 import { BUDGETED_ROUTES } from './routeNames.ts';
 import { autonomicRoute } from './routes/autonomic.ts';
-import { authorizeRoute, tokenRoute } from './routes/b2c.ts';
+import { authorizeRoute, confirmedRoute, selfAssertedRoute, tokenRoute } from './routes/b2c.ts';
 import { catRoute, refreshRoute } from './routes/cat.ts';
 import { controlRoutes } from './routes/control.ts';
 import { garageRoutes } from './routes/garage.ts';
@@ -93,6 +94,8 @@ export interface FordSimulator {
 
 const FORD_ROUTES: FordRoute[] = [
   authorizeRoute,
+  selfAssertedRoute,
+  confirmedRoute,
   tokenRoute,
   catRoute,
   refreshRoute,
@@ -205,6 +208,7 @@ export async function startFordSimulator(options: FordSimulatorOptions = {}): Pr
   const sim = new SimState(config, clock);
   const control = new SimControl(sim);
   const host = options.host ?? '127.0.0.1';
+  const loopbackHost = ['127.0.0.1', 'localhost', '::1'].includes(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
   // Aborts fault delays still sleeping when the simulator closes.
   const closing = new AbortController();
   // Every request held by a latency fault waits on this one signal (its listener goes when the wait
@@ -280,7 +284,8 @@ export async function startFordSimulator(options: FordSimulatorOptions = {}): Pr
         return formBody;
       },
     };
-    if (found.route.kind === 'control') writeResponse(res, found.route.handle(ctx));
+    if (found.route.kind === 'control')
+      writeResponse(res, controlGuard(ctx, loopbackHost) ?? found.route.handle(ctx));
     else await serveFord(found.route, ctx, res);
   }
 

@@ -108,7 +108,11 @@ describe('control API', () => {
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET');
 
-    const malformed = await fetch(`${sim.url}/_sim/accounts`, { method: 'POST', body: '{"username":' });
+    const malformed = await fetch(`${sim.url}/_sim/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"username":',
+    });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: 'bad_request' });
 
