@@ -1,4 +1,5 @@
 import { AccountStore } from './accounts.ts';
+import { B2cTransactions } from './b2cSignIn.ts';
 import { RequestBudget } from './budget.ts';
 import type { SimClock } from './clock.ts';
 import { FaultStore } from './faults.ts';
@@ -34,6 +35,7 @@ export class SimState {
   readonly faults = new FaultStore();
   readonly budget: RequestBudget;
   readonly stats = new Stats();
+  readonly b2c = new B2cTransactions();
 
   constructor(
     readonly config: SimConfig,
@@ -56,5 +58,6 @@ export class SimState {
     this.faults.clear();
     this.budget.clear();
     this.stats.clear();
+    this.b2c.clear();
   }
 }

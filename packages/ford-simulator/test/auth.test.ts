@@ -16,6 +16,7 @@ import {
   codeOf,
   createAccount,
   exchange,
+  POLICY,
   refresh,
   START,
   scriptedLogin,
@@ -386,5 +387,47 @@ describe('Application-Id', () => {
     expect(applicationIdFor('zaf')).toBe(APPLICATION_IDS.africa);
     expect(applicationIdFor('lincoln_usa')).toBe(APPLICATION_IDS.lincoln);
     expect(applicationIdFor('atlantis')).toBeUndefined();
+  });
+});
+
+describe('the B2C-like sign-in (signInPage: b2c)', () => {
+  it('SETTINGS on the page, SelfAsserted with the CSRF token, then a 302 to fordapp:// from confirmed', async () => {
+    const sim = await startSim({ signInPage: 'b2c' });
+    await createAccount(sim);
+    const verifier = createCodeVerifier();
+    const base = `/${B2C_TENANT}/${POLICY}`;
+    const query = new URLSearchParams({
+      client_id: FORD_CLIENT_ID,
+      redirect_uri: 'fordapp://userauthorized',
+      response_type: 'code',
+      code_challenge: pkceChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const page = await call(sim, `${base}/oauth2/v2.0/authorize?${query}`);
+    expect(page.status).toBe(200);
+    const settings = JSON.parse(/var SETTINGS = (\{.*?\});/.exec(page.text)![1]!);
+    expect(settings).toMatchObject({
+      transId: expect.stringMatching(/^StateProperties=/),
+      csrf: expect.any(String),
+    });
+    const tx = `tx=${encodeURIComponent(settings.transId)}&p=${POLICY}`;
+    const post = (password: string, csrf = settings.csrf) =>
+      call(sim, `${base}/SelfAsserted?${tx}`, {
+        form: { request_type: 'RESPONSE', signInName: 'driver@example.com', password },
+        headers: { 'X-Csrf-Token': csrf },
+      });
+    expect(await post('wrong')).toMatchObject({ status: 200, body: { status: '400' } });
+    expect((await post('secret', 'forged')).body.status).toBe('400');
+    const confirmed = `${base}/api/CombinedSigninAndSignup/confirmed?rememberMe=false&csrf_token=${encodeURIComponent(settings.csrf)}&${tx}`;
+    // Not signed in yet: no redirect.
+    expect((await fetch(`${sim.url}${confirmed}`, { redirect: 'manual' })).status).toBe(400);
+    expect(await post('secret')).toMatchObject({ status: 200, body: { status: '200' } });
+    const done = await fetch(`${sim.url}${confirmed}`, { redirect: 'manual' });
+    expect(done.status).toBe(302);
+    const location = done.headers.get('location')!;
+    expect(location).toMatch(/^fordapp:\/\/userauthorized\/\?code=/);
+    expect((await exchange(sim, codeOf(location), verifier)).status).toBe(200);
+    // The transaction is used up.
+    expect((await fetch(`${sim.url}${confirmed}`, { redirect: 'manual' })).status).toBe(400);
   });
 });

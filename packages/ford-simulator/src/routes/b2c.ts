@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { b2cSignInPage } from '../b2cSignIn.ts';
 import { isoAt } from '../clock.ts';
 import { B2C_TENANT, FORD_CLIENT_ID, REDIRECT_URIS } from '../constants.ts';
 import { pkceChallenge } from '../encoding.ts';
 import { errorPage, signedInPage, signInPage } from '../html.ts';
-import { html, json, type SimResponse } from '../http.ts';
+import { header, html, json, type SimResponse } from '../http.ts';
 import { looksLikeJwe } from '../jwt.ts';
 import type { FordRoute, RequestContext } from '../route.ts';
-import { signIn } from '../signIn.ts';
+import { buildRedirectUrl, signIn } from '../signIn.ts';
 import type { Brand } from '../tokens.ts';
 
 // Any locale segment, with or without Lincoln's policy infix: B2C_1A_SignInSignUp_[Lincoln_]<locale>.
 const POLICY = 'B2C_1A_SignInSignUp_(?:Lincoln_)?[A-Za-z0-9_-]+';
 const AUTHORIZE = new RegExp(`^/${B2C_TENANT}/(?<policy>${POLICY})/oauth2/v2\\.0/authorize$`, 'i');
+const SELF_ASSERTED = new RegExp(`^/${B2C_TENANT}/(?<policy>${POLICY})/SelfAsserted$`, 'i');
+const CONFIRMED = new RegExp(
+  `^/${B2C_TENANT}/(?<policy>${POLICY})/api/CombinedSigninAndSignup/confirmed$`,
+  'i',
+);
 const TOKEN = new RegExp(`^/${B2C_TENANT}/(?<policy>${POLICY})/oauth2/v2\\.0/token$`, 'i');
 const CHALLENGE = /^[A-Za-z0-9_-]{43,128}$/;
 
@@ -72,6 +78,17 @@ function authorize(ctx: RequestContext): SimResponse {
   const valid = validateAuthorize(params);
   if (typeof valid === 'string') return html(400, errorPage(valid));
   const hidden = carried(params);
+  if (ctx.method === 'GET' && ctx.sim.config.signInPage === 'b2c') {
+    const transaction = ctx.sim.b2c.begin({
+      policy,
+      brand,
+      clientId: valid.clientId,
+      redirectUri: valid.redirectUri,
+      codeChallenge: valid.codeChallenge,
+      ...(valid.state ? { state: valid.state } : {}),
+    });
+    return html(200, b2cSignInPage(`/${B2C_TENANT}/${policy}`, transaction, brandName));
+  }
   if (ctx.method === 'GET') return html(200, signInPage({ action: ctx.path, brandName, hidden }));
 
   const username = form.get('username') ?? '';
@@ -103,6 +120,76 @@ export const authorizeRoute: FordRoute = {
     return username ? ctx.sim.accounts.get(username) : undefined;
   },
   handle: authorize,
+};
+
+/**
+ * `POST {policy}/SelfAsserted?tx=…&p=…` (form `signInName`, `password`; header `X-Csrf-Token`): B2C's
+ * credential check. Always HTTP 200: `{ status: "200" }`, or `{ status: "400", message }` for wrong
+ * credentials (itchannel tests/test_credential_login.py).
+ */
+export const selfAssertedRoute: FordRoute = {
+  kind: 'ford',
+  name: 'authorize',
+  methods: ['POST'],
+  pattern: SELF_ASSERTED,
+  identify: (ctx) => {
+    const username = ctx.form().get('signInName');
+    return username ? ctx.sim.accounts.get(username) : undefined;
+  },
+  handle: (ctx) => {
+    const transaction = ctx.sim.b2c.get(ctx.query.get('tx'));
+    if (!transaction || header(ctx.req, 'x-csrf-token') !== transaction.csrf) {
+      return json(200, {
+        status: '400',
+        errorCode: 'AADB2C90238',
+        message: 'The provided transaction is invalid.',
+      });
+    }
+    const form = ctx.form();
+    const account = ctx.sim.accounts.verify(form.get('signInName') ?? '', form.get('password') ?? '');
+    if (!account) {
+      return json(200, {
+        status: '400',
+        errorCode: 'AADB2C90225',
+        message: 'The username or password provided in the request are invalid.',
+      });
+    }
+    transaction.account = account;
+    return json(200, { status: '200' });
+  },
+};
+
+/**
+ * `GET {policy}/api/CombinedSigninAndSignup/confirmed?rememberMe=false&csrf_token=…&tx=…&p=…`: the end
+ * of a B2C sign-in, a 302 to `fordapp://userauthorized/?code=…` (the navigation a browser then fails).
+ */
+export const confirmedRoute: FordRoute = {
+  kind: 'ford',
+  name: 'authorize',
+  methods: ['GET'],
+  pattern: CONFIRMED,
+  identify: (ctx) => ctx.sim.b2c.get(ctx.query.get('tx'))?.account,
+  handle: (ctx) => {
+    const transaction = ctx.sim.b2c.get(ctx.query.get('tx'));
+    if (!transaction?.account || ctx.query.get('csrf_token') !== transaction.csrf) {
+      return html(
+        400,
+        errorPage('AADB2C90238: The provided transaction is invalid or has not been signed in.'),
+      );
+    }
+    ctx.sim.b2c.end(transaction.tx);
+    const code = ctx.sim.tokens.issueCode(transaction.account, {
+      codeChallenge: transaction.codeChallenge,
+      clientId: transaction.clientId,
+      redirectUri: transaction.redirectUri,
+      brand: transaction.brand,
+    });
+    return {
+      status: 302,
+      headers: { location: buildRedirectUrl(transaction.redirectUri, code, transaction.state) },
+      text: '',
+    };
+  },
 };
 
 function b2cError(ctx: RequestContext, error: string, description: string): SimResponse {
