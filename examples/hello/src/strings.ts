@@ -37,7 +37,8 @@ export const strings: Strings = {
         already_in_progress: 'This device is already being set up',
         reauth_successful: 'Signed in again',
         reconfigure_successful: 'Address changed',
-        wrong_account: 'That token belongs to another device',
+        // Reauth (a token of another device) and reconfigure (an address of another device) both end here.
+        wrong_account: 'That is another device, not the one this entry was set up for',
       },
     },
     options: {

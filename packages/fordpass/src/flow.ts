@@ -66,6 +66,7 @@ const TOKEN_ERRORS = [
   'url_wrong_scheme',
   'url_missing_code',
   'code_truncated',
+  'url_pasted_twice',
   'code_expired',
   'code_mismatch',
   'sign_in_rejected',

@@ -2,7 +2,12 @@ import { REDIRECT_URIS } from './authorizeUrl.ts';
 import type { Brand } from './regions.ts';
 
 /** Error keys for a paste that cannot be a complete redirect URL; each tells the user what to fix. */
-export type PasteError = 'url_ellipsis' | 'url_wrong_scheme' | 'url_missing_code' | 'code_truncated';
+export type PasteError =
+  | 'url_ellipsis'
+  | 'url_wrong_scheme'
+  | 'url_missing_code'
+  | 'code_truncated'
+  | 'url_pasted_twice';
 
 export type PasteResult = { ok: true; code: string } | { ok: false; error: PasteError };
 
@@ -22,8 +27,16 @@ export function parsePastedRedirect(raw: string, brand: Brand): PasteResult {
   // Browsers shorten long URLs for display with "…"; the copy then lacks the middle of the code.
   if (text.includes('…') || text.includes('...')) return { ok: false, error: 'url_ellipsis' };
   const expected = `${REDIRECT_URIS[brand]}`;
-  if (!text.toLowerCase().startsWith(`${expected.split(':')[0]}://`)) {
+  const scheme = `${expected.split(':')[0]}://`;
+  if (!text.toLowerCase().startsWith(scheme)) {
     return { ok: false, error: 'url_wrong_scheme' };
+  }
+  // The same address pasted twice (a paste on top of a paste) is the address; two different ones are not.
+  // (The scheme is letters, ':' and '/': nothing a RegExp would read as syntax.)
+  const copies = text.split(new RegExp(`(?=${scheme})`, 'i'));
+  if (copies.length > 1) {
+    if (copies.some((c) => c !== copies[0])) return { ok: false, error: 'url_pasted_twice' };
+    return parsePastedRedirect(copies[0]!, brand);
   }
   let code: string | null;
   try {

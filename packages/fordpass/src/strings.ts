@@ -83,6 +83,8 @@ export const strings: Strings = {
         url_missing_code: 'The address has no "code=" part. Copy the whole address after signing in.',
         code_truncated:
           'The code in the address is cut off. Copy the whole address; it is over a thousand characters long.',
+        url_pasted_twice:
+          'The box holds two different addresses. Clear it and paste only the address from your last sign-in.',
         code_expired:
           'This code was already used or has expired. Open the link again, sign in, and paste the new address.',
         code_mismatch:
