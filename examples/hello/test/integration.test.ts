@@ -6,10 +6,10 @@ import { CannotConnect, createHelloIntegration, type HelloClient, InvalidAuth } 
 function device() {
   const state = { fail: undefined as Error | undefined, next: [] as Error[] };
   const client: HelloClient = {
-    async connect(host, token) {
+    async connect(host) {
       const error = state.next.shift() ?? state.fail;
       if (error) throw error;
-      return { deviceId: `dev-${host}`, name: `Hello ${host} (${token.length})` };
+      return { deviceId: `dev-${host}`, name: `Hello ${host}` };
     },
   };
   return { client, state };
@@ -25,7 +25,7 @@ function harness() {
 async function addEntry(h: ReturnType<typeof harness>['h']) {
   const { flowId } = await h.init('hello');
   const done = await h.configure(flowId, { host: 'kitchen.local', apiToken: 'hello-1' });
-  expect(done).toMatchObject({ type: 'create_entry', title: 'Hello kitchen.local (7)' });
+  expect(done).toMatchObject({ type: 'create_entry', title: 'Hello kitchen.local' });
   await h.idle();
   return h.entry(done.entry!.entryId);
 }

@@ -202,6 +202,7 @@ export class FlowManager {
       stepId: flow.sources[source]!,
       snapshot: '',
       updatedAt: this.clock.now(),
+      startedAt: this.clock.now(),
     };
     if (opts.entryId !== undefined) record.entryId = opts.entryId;
     // A reauth flow carries its entry's unique id from the start (it never blocks other flows).
@@ -350,7 +351,14 @@ export class FlowManager {
   /** Flows in progress, optionally filtered. */
   list(
     filter: FlowFilter = {},
-  ): { flowId: string; handler: string; source: Source; stepId: string; entryId?: string }[] {
+  ): {
+    flowId: string;
+    handler: string;
+    source: Source;
+    stepId: string;
+    entryId?: string;
+    startedAt?: number;
+  }[] {
     const out = [];
     for (const r of this.index.values()) {
       if (filter.handler && r.handler !== filter.handler) continue;
@@ -362,6 +370,7 @@ export class FlowManager {
         source: r.source,
         stepId: r.stepId,
         ...(r.entryId !== undefined ? { entryId: r.entryId } : {}),
+        ...(r.startedAt !== undefined ? { startedAt: r.startedAt } : {}),
       });
     }
     return out;
@@ -614,6 +623,17 @@ export class FlowManager {
       result = await this.createEntry(live, outcome);
     } else {
       throw new UnknownStep(record.handler, record.stepId, `ended without an end (${outcome.type})`);
+    }
+    // The end carries the placeholders its step's texts were shown with (`Sign in to {name} again`).
+    const ctx = live.actor.getSnapshot().context as FlowMachineContext;
+    const entry =
+      record.entryId !== undefined && record.source !== 'user' ? this.entries.get(record.entryId) : undefined;
+    if (entry || ctx.placeholders) {
+      result.descriptionPlaceholders = {
+        ...(entry ? { name: entry.title } : {}),
+        ...ctx.placeholders,
+        ...result.descriptionPlaceholders,
+      };
     }
     await this.remove(record.flowId, result);
     return result;

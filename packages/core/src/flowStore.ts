@@ -17,6 +17,8 @@ export interface FlowRecord {
   /** `JSON.stringify(actor.getPersistedSnapshot())`. */
   snapshot: string;
   updatedAt: number;
+  /** When the flow was started (epoch ms); absent in records stored before it was kept. */
+  startedAt?: number;
 }
 
 /**

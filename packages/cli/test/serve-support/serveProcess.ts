@@ -15,11 +15,22 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Which `configflow` to run, and where: this repo's by default, or an installed one. */
+export interface ServeWhere {
+  bin?: string;
+  cwd?: string;
+}
+
 /** Runs `configflow serve …` as a real process and resolves once it prints its URL. */
-export function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+export function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+  where: ServeWhere = {},
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [where.bin ?? BIN, 'serve', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(where.cwd ? { cwd: where.cwd } : {}),
   });
   let out = '';
   let err = '';
@@ -50,9 +61,15 @@ export function startServe(args: string[], env: Record<string, string> = {}): Pr
   });
 }
 
-/** Runs `configflow serve …` to completion (for usage errors and --help). */
-export function runServe(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `configflow <args…>` to completion (usage errors, --help, viz, init). */
+export function runConfigflow(
+  args: string[],
+  where: ServeWhere = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [where.bin ?? BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(where.cwd ? { cwd: where.cwd } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => {
@@ -62,4 +79,9 @@ export function runServe(args: string[]): Promise<{ code: number | null; stdout:
     stderr += c;
   });
   return new Promise((done) => child.once('exit', (code) => done({ code, stdout, stderr })));
+}
+
+/** Runs `configflow serve …` to completion (for usage errors and --help). */
+export function runServe(args: string[], where: ServeWhere = {}) {
+  return runConfigflow(['serve', ...args], where);
 }
