@@ -43,13 +43,16 @@ export function handlerRoutes(app: ServerApp): Hono {
     if (source !== undefined && !sourcesOf(flow).includes(source)) {
       throw new HttpError(400, 'unsupported_source', `Flow "${flow.domain}" has no "${source}" flow`);
     }
-    const key = `${flow.domain}\u0000${format}\u0000${source ?? ''}`;
+    // `view=steps`: the steps and their edges only, as the web UI draws it beside the dialog.
+    const steps = c.req.query('view') === 'steps';
+    const key = `${flow.domain}\u0000${format}\u0000${source ?? ''}\u0000${steps}`;
     let chart = charts.get(key);
     if (!chart) {
-      chart = renderFlow(
-        flow,
-        source === 'options' ? { format, flowKind: 'options' } : { format, ...(source ? { source } : {}) },
-      );
+      chart = renderFlow(flow, {
+        format,
+        steps,
+        ...(source === 'options' ? { flowKind: 'options' as const } : source ? { source } : {}),
+      });
       charts.set(key, chart);
       chart.catch(() => charts.delete(key));
     }

@@ -72,7 +72,9 @@ describe('flows', () => {
     const flowId = started.body.flowId;
 
     const list = await json(await t.api('/api/flows'));
-    expect(list.body).toEqual([{ flowId, handler: 'hello', source: 'user', stepId: 'user' }]);
+    expect(list.body).toEqual([
+      { flowId, handler: 'hello', source: 'user', stepId: 'user', startedAt: expect.any(Number) },
+    ]);
 
     const invalid = await json(await t.api(`/api/flows/${flowId}`, { method: 'POST', json: { host: '' } }));
     expect(invalid.status).toBe(400);

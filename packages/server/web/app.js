@@ -1,8 +1,8 @@
 // The configflow web UI: integrations, flows in progress, and the flow dialog, kept live by SSE.
 import { ApiError, api, initToken, setToken, subscribe } from './api.js';
 import { el } from './dom.js';
-import { entryCard } from './entryView.js';
-import { FlowDialog } from './flowDialog.js';
+import { authFailed, entryCard } from './entryView.js';
+import { FlowDialog, rememberedFlow } from './flowDialog.js';
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 
@@ -19,7 +19,17 @@ function toast(message) {
   }, 6000);
 }
 
-const dialog = new FlowDialog($('flow-dialog'), { onChange: () => refresh(), toast });
+/** Closing keeps only the reauth flow of an entry the runtime stopped for its credentials. */
+function keepOnClose(result) {
+  if (result.source !== 'reauth') return false;
+  const flow = state.flows.find((f) => f.flowId === result.flowId);
+  const entry = flow && state.entries.find((e) => e.entryId === flow.entryId);
+  return entry !== undefined && authFailed(entry);
+}
+
+const dialog = new FlowDialog($('flow-dialog'), { onChange: () => refresh(), toast, keepOnClose });
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 function handlerOf(domain) {
   return state.handlers.find((h) => h.domain === domain);
@@ -48,11 +58,32 @@ function renderFlows() {
           {},
           el('strong', {}, handlerOf(flow.handler)?.title ?? flow.handler),
           ` · ${flow.source}${entry ? ` · ${entry.title}` : ''} · step ${flow.stepId}`,
+          flow.startedAt === undefined
+            ? null
+            : el(
+                'span',
+                { className: 'muted', 'data-testid': 'flow-started' },
+                ` · started ${timeFormat.format(new Date(flow.startedAt))}`,
+              ),
         ),
         el(
-          'button',
-          { type: 'button', 'data-testid': 'flow-continue', onclick: () => continueFlow(flow.flowId) },
-          'Continue',
+          'div',
+          { className: 'flow-actions' },
+          el(
+            'button',
+            { type: 'button', 'data-testid': 'flow-continue', onclick: () => continueFlow(flow.flowId) },
+            'Continue',
+          ),
+          el(
+            'button',
+            {
+              type: 'button',
+              className: 'danger',
+              'data-testid': 'flow-discard',
+              onclick: () => discardFlow(flow.flowId),
+            },
+            'Discard',
+          ),
         ),
       );
     }),
@@ -107,6 +138,15 @@ async function continueFlow(flowId) {
   }
 }
 
+async function discardFlow(flowId) {
+  try {
+    await api(`/api/flows/${encodeURIComponent(flowId)}`, { method: 'DELETE' });
+  } catch (error) {
+    handleError(error);
+  }
+  await refresh();
+}
+
 async function runEntryAction(entry, action) {
   const path = `/api/entries/${encodeURIComponent(entry.entryId)}`;
   try {
@@ -117,10 +157,14 @@ async function runEntryAction(entry, action) {
         dialog.open(await api(`${path}/${action}`, { method: 'POST' }));
         break;
       case 'reload':
-      case 'refresh':
-        await api(`${path}/${action}`, { method: 'POST' });
-        toast(`${entry.title}: ${action === 'reload' ? 'reloaded' : 'refreshed'}`);
+      case 'refresh': {
+        const after = await api(`${path}/${action}`, { method: 'POST' });
+        // The call succeeds even when the entry's update did not: say what happened to the entry.
+        if (after.state === 'loaded')
+          toast(`${entry.title}: ${action === 'reload' ? 'reloaded' : 'refreshed'}`);
+        else toast(`${entry.title}: ${action} failed (${after.reason ?? after.state.replaceAll('_', ' ')})`);
         break;
+      }
       case 'diagnostics': {
         const data = await api(`${path}/diagnostics`);
         $('diagnostics-body').textContent = JSON.stringify(data, null, 2);
@@ -214,6 +258,9 @@ async function boot() {
   }
   await refresh();
   connect();
+  // A reload (or Back) in the middle of a flow comes back to it.
+  const open = rememberedFlow();
+  if (open && state.flows.some((f) => f.flowId === open)) await continueFlow(open);
 }
 
 $('add-integration').addEventListener('click', openPicker);

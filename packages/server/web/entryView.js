@@ -1,15 +1,21 @@
 // One configured entry as a card: its state in words, and what can be done with it.
 import { el } from './dom.js';
 
-/** Whether the user must sign in again: the runtime said so, or a reauth flow waits for this entry. */
-export function needsReauth(entry, flows) {
-  if (
+/** Whether the runtime stopped this entry for its credentials. */
+export function authFailed(entry) {
+  return (
     entry.state === 'setup_error' &&
-    (entry.reason === 'auth_failed' || entry.reason?.startsWith('reauth_loop'))
-  ) {
-    return true;
-  }
-  return flows.some((f) => f.source === 'reauth' && f.entryId === entry.entryId);
+    (entry.reason === 'auth_failed' || entry.reason?.startsWith('reauth_loop') === true)
+  );
+}
+
+/**
+ * Whether the user must sign in again: the runtime said so, or a reauth flow waits for an entry that
+ * is not loaded. A reauth the user opened on a working entry does not make it look broken.
+ */
+export function needsReauth(entry, flows) {
+  if (authFailed(entry)) return true;
+  return entry.state !== 'loaded' && flows.some((f) => f.source === 'reauth' && f.entryId === entry.entryId);
 }
 
 export function stateLabel(entry, reauth) {

@@ -4,6 +4,20 @@ import { el, text } from './dom.js';
 import { renderForm } from './formRenderer.js';
 import { Statechart } from './statechart.js';
 
+const OPEN_FLOW_KEY = 'configflow.openFlow';
+
+/** The flow this tab had open, so a reload (or Back) resumes it instead of leaving a stray row. */
+export function rememberedFlow() {
+  return sessionStorage.getItem(OPEN_FLOW_KEY) ?? undefined;
+}
+
+/** Home Assistant's convention: a flow that updated an entry ends with an abort named `<what>_successful`. */
+export function isSuccess(result) {
+  return (
+    result.type === 'create_entry' || (result.type === 'abort' && /_successful$/.test(result.reason ?? ''))
+  );
+}
+
 /** The chart node an end result stands on. */
 function chartStep(result) {
   if (result.type === 'create_entry') return 'create_entry';
@@ -12,12 +26,17 @@ function chartStep(result) {
 }
 
 export class FlowDialog {
-  constructor(root, { onChange, toast }) {
+  /** `keepOnClose(result)`: whether closing leaves the flow in progress (a reauth the entry needs). */
+  constructor(root, { onChange, toast, keepOnClose = () => false }) {
+    this.keepOnClose = keepOnClose;
     this.root = root;
     this.body = root.querySelector('[data-testid="flow-body"]');
     this.title = root.querySelector('[data-testid="flow-title"]');
     this.handler = root.querySelector('[data-testid="flow-handler"]');
-    this.chart = new Statechart(root.querySelector('[data-testid="flow-statechart"]'));
+    this.chart = new Statechart(
+      root.querySelector('[data-testid="flow-statechart"]'),
+      root.querySelector('[data-testid="chart-zoom"]'),
+    );
     this.onChange = onChange;
     this.toast = toast;
     this.result = undefined;
@@ -38,13 +57,17 @@ export class FlowDialog {
     this.show(result);
   }
 
-  /** Leaves the flow: a flow the user started is aborted; a reauth flow stays for the entry's button. */
+  /**
+   * Leaves the flow: it is aborted, unless it is the reauth an entry needs (that one stays for the
+   * entry's button). A reauth the user asked for on a working entry is aborted like any other.
+   */
   async close() {
     const result = this.result;
     this.root.hidden = true;
     this.chart.clear();
     this.result = undefined;
-    if (result && isOpen(result) && result.source !== 'reauth') {
+    sessionStorage.removeItem(OPEN_FLOW_KEY);
+    if (result && isOpen(result) && !this.keepOnClose(result)) {
       await api(`/api/flows/${encodeURIComponent(result.flowId)}`, { method: 'DELETE' }).catch(() => {});
     }
     this.onChange();
@@ -82,6 +105,8 @@ export class FlowDialog {
 
   show(result) {
     this.result = result;
+    if (isOpen(result)) sessionStorage.setItem(OPEN_FLOW_KEY, result.flowId);
+    else sessionStorage.removeItem(OPEN_FLOW_KEY);
     this.root.dataset.resultType = result.type;
     this.root.dataset.stepId = result.stepId;
     this.handler.textContent = `${result.handler} · ${result.source}`;
@@ -162,7 +187,13 @@ export class FlowDialog {
           el(
             'div',
             { className: 'done success', 'data-testid': 'flow-created' },
-            el('p', {}, `Success: “${result.title || result.entry?.title || ''}” is set up.`),
+            el(
+              'p',
+              {},
+              result.source === 'options'
+                ? `Options of “${result.entry?.title ?? ''}” saved.`
+                : `Success: “${result.title || result.entry?.title || ''}” is set up.`,
+            ),
           ),
           this.closeButton(),
         ];
@@ -170,7 +201,11 @@ export class FlowDialog {
         return [
           el(
             'div',
-            { className: 'done aborted', 'data-testid': 'flow-aborted', 'data-reason': result.reason },
+            {
+              className: `done ${isSuccess(result) ? 'success' : 'aborted'}`,
+              'data-testid': 'flow-aborted',
+              'data-reason': result.reason,
+            },
             el('p', {}, result.texts?.abort ?? result.reason),
           ),
           this.closeButton(),
