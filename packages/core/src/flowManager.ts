@@ -20,7 +20,7 @@ import { randomId } from './ids.ts';
 import type { FlowMachineContext } from './machineContext.ts';
 import type { Outcome } from './outcome.ts';
 import { renderResult } from './renderResult.ts';
-import { runStep } from './stepRunner.ts';
+import { DEFAULT_DISCOVERY_UNIQUE_ID, runStep } from './stepRunner.ts';
 import type { EntrySummary, FlowResult, Json, Source } from './types.ts';
 
 export type FlowEventType = 'created' | 'progressed' | 'progress' | 'ended';
@@ -69,7 +69,13 @@ export interface FlowFilter {
   handler?: string;
   source?: Source;
   entryId?: string;
+  /** Only flows started with data this accepts (e.g. the same discovery payload). */
+  initData?: (data: Json) => boolean;
+  /** Also flows whose first step is still running (Home Assistant hides them by default). */
+  includeUninitialized?: boolean;
 }
+
+const SINGLE_INSTANCE_ALLOWED = 'single_instance_allowed';
 
 /** A flow whose actor is running: the ones a user is stepping through right now. */
 interface LiveFlow {
@@ -103,6 +109,13 @@ export class FlowManager {
   private readonly byUniqueId = new Map<string, Set<string>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly progressFraction = new Map<string, number>();
+  /** Flows whose first step has not produced a result yet: not listed by default. */
+  private readonly initializing = new Set<string>();
+  /**
+   * Ends reached in the background (a progress step's work finished): the result waits for the
+   * client's next read, as Home Assistant's `progress_done` waits for the frontend's refresh.
+   */
+  private readonly uncollected = new Map<string, { result: FlowResult; endedAt: number }>();
   private readonly listeners = new Set<(event: FlowEvent) => void>();
   private sweepTimer: unknown;
   private readonly host: FlowHost;
@@ -184,6 +197,12 @@ export class FlowManager {
     if (source === 'ignore') return this.ignore(root, opts.data);
     const flow = source === 'options' ? root.options : root;
     if (!flow?.sources[source]) throw new UnsupportedSource(handler, source);
+    if (root.singleInstance && source !== 'reauth' && source !== 'reconfigure' && source !== 'options') {
+      // Home Assistant's rule: an ignored entry blocks discoveries, never a user's own setup.
+      const entries = this.entries.list({ domain: handler });
+      if (entries.some((e) => e.source !== 'ignore' || source !== 'user'))
+        return { ...this.singleInstanceAbort(handler, source), stepId: flow.sources[source]! };
+    }
     // Checked before anything is created: a refused start leaves the manager as it was.
     this.checkLimits(handler, opts.data);
     if (source === 'reauth' || source === 'reconfigure' || source === 'options') {
@@ -205,6 +224,7 @@ export class FlowManager {
       startedAt: this.clock.now(),
     };
     if (opts.entryId !== undefined) record.entryId = opts.entryId;
+    if (opts.data !== undefined) record.initData = opts.data;
     // A reauth flow carries its entry's unique id from the start (it never blocks other flows).
     const entryUniqueId =
       source === 'reauth' && opts.entryId ? this.entries.get(opts.entryId)?.uniqueId : undefined;
@@ -222,12 +242,15 @@ export class FlowManager {
     this.indexRecord(record);
     if (entryUniqueId) this.tagUniqueId(record, entryUniqueId);
     this.live.set(flowId, live);
+    this.initializing.add(flowId);
     return this.serial(flowId, async () => {
       try {
         actor.start();
         const result = await this.afterStep(live, 'created');
+        this.initializing.delete(flowId);
         return result;
       } catch (error) {
+        this.initializing.delete(flowId);
         // A start that failed leaves no flow behind: it could never be saved or stepped again.
         if (this.index.has(flowId)) await this.remove(flowId, undefined).catch(() => {});
         throw error;
@@ -252,6 +275,12 @@ export class FlowManager {
    * current step (Home Assistant's GET). Invalid input throws `InvalidInput` and changes nothing.
    */
   async configure(flowId: string, input?: unknown): Promise<FlowResult> {
+    const ended = this.uncollected.get(flowId);
+    if (ended) {
+      // The client collects the end its refresh was for; after that the flow is gone.
+      this.uncollected.delete(flowId);
+      return ended.result;
+    }
     if (!this.index.has(flowId)) throw new UnknownFlow(flowId);
     return this.serial(flowId, async () => {
       const live = await this.revive(flowId);
@@ -317,14 +346,13 @@ export class FlowManager {
       live.actor.send({ type: 'SUBMIT', input: checked.data });
     }
     const result = await this.afterStep(live, 'progressed', submitted);
-    // The external side reported back and the flow moved on: tell whoever waits on the external
-    // step (e.g. the tab that opened the sign-in) with Home Assistant's `external_done`.
+    // The external side reported back and the flow moved on: Home Assistant's `external_done`, both
+    // as the answer and as an event for whoever waits on the step (the tab that opened the sign-in).
+    // It names the next step; the next read renders it. An end is returned as it is.
     if (step.kind === 'external' && result.stepId !== stepId && this.index.has(flowId)) {
-      this.emit('progressed', live.record, {
-        ...this.baseResult(live.record),
-        type: 'external_done',
-        stepId,
-      });
+      const done: FlowResult = { ...this.baseResult(live.record), type: 'external_done' };
+      this.emit('progressed', live.record, done);
+      return done;
     }
     return result;
   }
@@ -361,6 +389,8 @@ export class FlowManager {
   }[] {
     const out = [];
     for (const r of this.index.values()) {
+      if (!filter.includeUninitialized && this.initializing.has(r.flowId)) continue;
+      if (filter.initData && (r.initData === undefined || !filter.initData(r.initData))) continue;
       if (filter.handler && r.handler !== filter.handler) continue;
       if (filter.source && r.source !== filter.source) continue;
       if (filter.entryId && r.entryId !== filter.entryId) continue;
@@ -380,6 +410,7 @@ export class FlowManager {
   async expireIdle(): Promise<string[]> {
     if (this.idleTimeoutMs <= 0) return [];
     const cutoff = this.clock.now() - this.idleTimeoutMs;
+    for (const [id, { endedAt }] of this.uncollected) if (endedAt <= cutoff) this.uncollected.delete(id);
     const expired = [...this.index.values()].filter((r) => r.updatedAt <= cutoff).map((r) => r.flowId);
     for (const id of expired) {
       await this.serial(id, async () => {
@@ -607,7 +638,9 @@ export class FlowManager {
         const done = { ...this.baseResult(live.record), type: 'progress_done' as const, stepId };
         this.emit('progressed', live.record, done);
         live.actor.send(event);
-        await this.afterStep(live, 'progressed');
+        const result = await this.afterStep(live, 'progressed');
+        if (result.type === 'create_entry' || result.type === 'abort')
+          this.uncollected.set(flowId, { result, endedAt: this.clock.now() });
       }).catch(() => {}),
     );
   }
@@ -647,9 +680,10 @@ export class FlowManager {
     const base = { ...this.baseResult(record), stepId: record.stepId };
     const ctx = live.actor.getSnapshot().context as FlowMachineContext;
     if (live.flow.kind === 'options') {
-      // An options flow ends by replacing the entry's options and reloading it.
-      await this.entries.update(record.entryId!, { options: outcome.data });
-      await this.entries.reload(record.entryId!);
+      // An options flow ends by replacing the entry's options, and reloads it when they changed
+      // unless its author chose otherwise (Home Assistant's OptionsFlowWithReload, or not).
+      const { changed } = await this.entries.update(record.entryId!, { options: outcome.data });
+      if (changed && live.flow.reloadOnChange) await this.entries.reload(record.entryId!);
       return {
         ...base,
         type: 'create_entry',
@@ -657,7 +691,14 @@ export class FlowManager {
         entry: summary(this.entries.require(record.entryId!)),
       };
     }
-    const uniqueId = ctx.uniqueId ?? null;
+    if (
+      live.flow.singleInstance &&
+      this.entries.list({ domain: record.handler }).some((e) => e.source !== 'ignore')
+    )
+      return { ...base, type: 'abort', reason: SINGLE_INSTANCE_ALLOWED };
+    const claimed = ctx.uniqueId ?? null;
+    // The stand-in id of a discovery without one is not the entry's id.
+    const uniqueId = claimed === DEFAULT_DISCOVERY_UNIQUE_ID ? null : claimed;
     if (uniqueId !== null) {
       const existing = this.entries.findByUniqueId(record.handler, uniqueId);
       if (existing && existing.source !== 'ignore')
@@ -675,28 +716,43 @@ export class FlowManager {
       version: live.flow.version,
       minorVersion: live.flow.minorVersion,
     });
-    // Other flows for the same device or account are now pointless (Home Assistant aborts them too).
+    // Other flows for the same device or account are now pointless (Home Assistant aborts them too),
+    // and so is a discovery that had no unique id, and, for a single instance, every other flow.
     if (uniqueId !== null) await this.abortOthersWithUniqueId(record, uniqueId);
+    await this.abortOthersWithUniqueId(record, DEFAULT_DISCOVERY_UNIQUE_ID);
+    if (live.flow.singleInstance) this.abortEach(this.index.values(), record, SINGLE_INSTANCE_ALLOWED);
     void this.entries.reload(entry.entryId).catch(() => {});
     const result: FlowResult = { ...base, type: 'create_entry', title: outcome.title, entry: summary(entry) };
     return result;
   }
 
   private async abortOthersWithUniqueId(except: FlowRecord, uniqueId: string): Promise<void> {
-    const others = this.flowsWithUniqueId(except.handler, uniqueId).filter(
-      (r) => r.flowId !== except.flowId && r.kind === 'config',
+    this.abortEach(this.flowsWithUniqueId(except.handler, uniqueId), except, 'already_configured');
+  }
+
+  /** Aborts, each in its turn, the other config flows of `except`'s handler among `records`. */
+  private abortEach(records: Iterable<FlowRecord>, except: FlowRecord, reason: string): void {
+    const others = [...records].filter(
+      (r) => r.handler === except.handler && r.flowId !== except.flowId && r.kind === 'config',
     );
     for (const other of others) {
       void this.serial(other.flowId, async () => {
-        if (this.index.has(other.flowId)) {
-          await this.remove(other.flowId, {
-            ...this.baseResult(other),
-            type: 'abort',
-            reason: 'already_configured',
-          });
-        }
+        if (this.index.has(other.flowId))
+          await this.remove(other.flowId, { ...this.baseResult(other), type: 'abort', reason });
       });
     }
+  }
+
+  /** Home Assistant's answer to a second flow of a single-instance integration: no flow at all. */
+  private singleInstanceAbort(handler: string, source: Source): FlowResult {
+    return {
+      flowId: randomId(),
+      handler,
+      source,
+      stepId: source,
+      type: 'abort',
+      reason: SINGLE_INSTANCE_ALLOWED,
+    };
   }
 
   private async ignore(flow: ConfigFlow, data: Json | undefined): Promise<FlowResult> {
@@ -784,6 +840,17 @@ export class FlowManager {
     return {
       getEntry: async (entryId) => this.entries.get(entryId),
       findEntryByUniqueId: async (domain, uniqueId) => this.entries.findByUniqueId(domain, uniqueId),
+      listEntries: async (domain) => this.entries.list({ domain }),
+      otherFlowInProgress: (handler, exceptFlowId) => {
+        for (const r of this.index.values())
+          if (r.handler === handler && r.kind === 'config' && r.flowId !== exceptFlowId) return true;
+        return false;
+      },
+      abortFlowsWithUniqueId: (handler, uniqueId, exceptFlowId, reason) => {
+        const except = this.index.get(exceptFlowId);
+        if (except && this.byUniqueId.has(`${handler}\0${uniqueId}`))
+          this.abortEach(this.flowsWithUniqueId(handler, uniqueId), except, reason);
+      },
       otherFlowHasUniqueId: (handler, uniqueId, exceptFlowId) =>
         this.flowsWithUniqueId(handler, uniqueId).some(
           (r) => r.flowId !== exceptFlowId && r.source !== 'reauth',

@@ -50,5 +50,14 @@ export {
 export { InProcessLock, type Lock } from './lock.ts';
 export type { Outcome } from './outcome.ts';
 export { REDACTED, redact, scrub, secretValues } from './redact.ts';
-export type { AnyStep, RenderApi, RenderInfo, StepApi, StepBuilders, StepKind } from './steps.ts';
+export { DEFAULT_DISCOVERY_UNIQUE_ID } from './stepRunner.ts';
+export type {
+  AnyStep,
+  EntryChanges,
+  RenderApi,
+  RenderInfo,
+  StepApi,
+  StepBuilders,
+  StepKind,
+} from './steps.ts';
 export type { EntrySummary, FieldErrors, FlowResult, Json, JsonObject, ResultType, Source } from './types.ts';
