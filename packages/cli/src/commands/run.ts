@@ -3,7 +3,7 @@ import type { FlowResult, Source } from '@configflow/core';
 import { type App, createApp } from '../app.ts';
 import { ConfigError } from '../config.ts';
 import { DataDirInUse } from '../dataDirLock.ts';
-import { loadProject } from '../project.ts';
+import { loadProject, type Project } from '../project.ts';
 import type { TerminalIO } from '../terminal/io.ts';
 import { clackIO } from '../terminal/prompts.ts';
 import { runFlow } from '../terminal/runFlow.ts';
@@ -50,19 +50,26 @@ export async function run(argv: string[], deps: RunDeps = {}): Promise<number> {
     stderr(`configflow run: give exactly one domain\n\n${USAGE}\n`);
     return 2;
   }
+  const source = (args.values.source ?? 'user') as Source;
+  const entryId = args.values.entry;
+
+  let project: Project;
+  try {
+    project = await loadProject({
+      ...(args.values.config !== undefined ? { config: args.values.config } : {}),
+      ...(args.values['data-dir'] !== undefined ? { dataDir: args.values['data-dir'] } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    stderr(`configflow run: ${error.message}\n`);
+    return 2;
+  }
   if (!deps.io && !process.stdin.isTTY) {
     stderr('configflow run: needs an interactive terminal (stdin is not a TTY)\n');
     return 2;
   }
-  const source = (args.values.source ?? 'user') as Source;
-  const entryId = args.values.entry;
-
   let app: App;
   try {
-    const project = await loadProject({
-      ...(args.values.config !== undefined ? { config: args.values.config } : {}),
-      ...(args.values['data-dir'] !== undefined ? { dataDir: args.values['data-dir'] } : {}),
-    });
     app = await createApp({
       dataDir: project.dataDir,
       setup: project.setup,
