@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@configflow/core';
 import { z } from 'zod';
@@ -37,6 +37,97 @@ function fileNameFor(accountId: string): string {
   return `${safe}.json`;
 }
 
+/** Temp files of the atomic writer: `.<file>.<random>.tmp`. */
+const TEMP_FILE = /^\.(.+)\.[^.]+\.tmp$/;
+
+function parseTokens(text: string): AccountTokens | undefined {
+  try {
+    const parsed = accountTokensSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function readTokens(path: string): Promise<AccountTokens | undefined> {
+  try {
+    return parseTokens(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * After a crash (kill -9, power loss) between Ford rotating the refresh token and the rename that
+ * publishes the new pair, the only live pair can sit in a temp file. Per token file, the newest
+ * complete pair for the same account among the file and its temp files becomes the file; every temp
+ * file is then deleted (some hold live refresh tokens, some are empty). The folder and the files are
+ * made readable by their owner only. Runs once per folder per process, before any read or write.
+ */
+export async function recoverTokenFiles(storageDir: string): Promise<{ recovered: number; deleted: number }> {
+  const dir = tokenDir(storageDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return { recovered: 0, deleted: 0 };
+  }
+  await chmod(dir, 0o700);
+  const temps = new Map<string, string[]>();
+  for (const name of names) {
+    const target = TEMP_FILE.exec(name)?.[1];
+    if (target === undefined) continue;
+    temps.set(target, [...(temps.get(target) ?? []), name]);
+  }
+  let recovered = 0;
+  let deleted = 0;
+  for (const [target, tempNames] of temps) {
+    const path = join(dir, target);
+    const current = target.endsWith('.json') ? await readTokens(path) : undefined;
+    let best: { name: string; tokens: AccountTokens } | undefined;
+    for (const name of tempNames) {
+      const tokens = target.endsWith('.json') ? await readTokens(join(dir, name)) : undefined;
+      if (!tokens || fileNameFor(tokens.accountId) !== target) continue;
+      if (current && current.accountId !== tokens.accountId) continue;
+      // A complete temp file is the last save of its account before the crash (saves of one account
+      // are serialised), so it wins a tie with the file it was meant to replace.
+      const floor = best ? best.tokens.updatedAt : (current?.updatedAt ?? Number.NEGATIVE_INFINITY);
+      if (best ? tokens.updatedAt <= floor : tokens.updatedAt < floor) continue;
+      best = { name, tokens };
+    }
+    if (best) {
+      await rename(join(dir, best.name), path);
+      recovered++;
+    }
+    for (const name of tempNames) {
+      if (name === best?.name) continue;
+      await unlink(join(dir, name)).catch(() => {});
+      deleted++;
+    }
+  }
+  if (recovered > 0) {
+    const handle = await open(dir, 'r');
+    await handle.sync().finally(() => handle.close());
+  }
+  for (const name of await readdir(dir)) {
+    if (name.endsWith('.json')) await chmod(join(dir, name), 0o600).catch(() => {});
+  }
+  return { recovered, deleted };
+}
+
+const recoveries = new Map<string, Promise<unknown>>();
+
+/** The folder's recovery, run once per process (later calls wait for the same one). */
+function recoverOnce(storageDir: string): Promise<unknown> {
+  const dir = tokenDir(storageDir);
+  let recovery = recoveries.get(dir);
+  if (!recovery) {
+    recovery = recoverTokenFiles(storageDir).catch(() => {});
+    recoveries.set(dir, recovery);
+  }
+  return recovery;
+}
+
 export type LoadResult = { ok: true; tokens: AccountTokens } | { ok: false; why: 'missing' | 'corrupt' };
 
 /**
@@ -55,6 +146,7 @@ export class TokenStore {
 
   /** Always reads the disk: after taking the account lock, another holder may have rotated the pair. */
   async load(): Promise<LoadResult> {
+    await recoverOnce(this.storageDir);
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -73,6 +165,10 @@ export class TokenStore {
   }
 
   async save(tokens: AccountTokens): Promise<void> {
+    await recoverOnce(this.storageDir);
+    // Refresh tokens are the account: readable by their owner only (the files are written 0600).
+    await mkdir(tokenDir(this.storageDir), { recursive: true, mode: 0o700 });
+    await chmod(tokenDir(this.storageDir), 0o700);
     await writeFileAtomic(this.path, `${JSON.stringify(accountTokensSchema.parse(tokens), null, 2)}\n`);
   }
 
@@ -85,6 +181,7 @@ export class TokenStore {
 
 /** Accounts with a readable token file: what "add a vehicle to a signed-in account" offers. */
 export async function listStoredAccounts(storageDir: string): Promise<StoredAccount[]> {
+  await recoverOnce(storageDir);
   let names: string[];
   try {
     names = await readdir(tokenDir(storageDir));
@@ -113,7 +210,8 @@ export async function listStoredAccounts(storageDir: string): Promise<StoredAcco
 export async function checkWritable(storageDir: string): Promise<boolean> {
   const dir = tokenDir(storageDir);
   try {
-    await mkdir(dir, { recursive: true });
+    await recoverOnce(storageDir);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const probe = join(dir, `.probe-${process.pid}`);
     await writeFileAtomic(probe, 'ok');
     await unlink(probe);
