@@ -32,6 +32,13 @@ describe('configflow run', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('run fordpass prints the demo account before the first prompt (issue 16)', async () => {
+    // The first answer picks the brand; the script then runs out, which ends the run.
+    const { err, io } = await runWith(['fordpass', '--data-dir', dataDir], ['ford']);
+    expect(err).toContain('Demo account: demo@example.com / demo');
+    expect(io.asked[0]!.prompt.field).toBe('brand');
+  });
+
   it('runs the user flow on the app over the data dir, so the entry persists', async () => {
     const { code } = await runWith(['hello', '--data-dir', dataDir], ['kitchen.local', 'hello-1']);
     expect(code).toBe(0);

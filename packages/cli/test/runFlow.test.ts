@@ -137,6 +137,10 @@ describe('runFlow: forms', () => {
       ['text', 'email'],
       ['text', 'level'],
     ]);
+    // A multi-line box needs Enter twice: the prompt says so (a FordPass paste hung on one Enter).
+    expect(io.asked.find((a) => a.kind === 'multiline')!.prompt.message).toBe(
+      'Notes (press Enter twice to finish)',
+    );
     const entry = manager.entries.list({ domain: 'widgets' })[0]!;
     expect(entry.title).toBe('Widget box');
     expect(entry.data).toEqual({
@@ -225,11 +229,11 @@ describe('runFlow: forms', () => {
     expect(io.asked[3]!.prompt).not.toHaveProperty('initial');
   });
 
-  it('marks a stored secret and leaves it out when the answer is empty', async () => {
+  it('offers to keep a stored secret only when the form lets it be left out', async () => {
     const { manager, io } = setUp(['kitchen.local', 'hello-1']);
     await runFlow({ manager, handler: 'hello', io });
     const entry = manager.entries.list({ domain: 'hello' })[0]!;
-    const reauth = new ScriptedIO(['', 'hello-2']);
+    const reauth = new ScriptedIO(['hello-2']);
     const outcome = await runFlow({
       manager,
       handler: 'hello',
@@ -237,9 +241,14 @@ describe('runFlow: forms', () => {
       entryId: entry.entryId,
       io: reauth,
     });
-    expect(reauth.asked[0]!.prompt.message).toBe('API token (has value — leave empty to keep)');
-    // The hello reauth form requires a new token: the server says so, and the field comes back.
-    expect(reauth.asked[1]!.prompt.error).toBe('This field is required');
+    // The hello reauth form requires a new token: no "leave empty to keep", and empty is refused here.
+    const prompt = reauth.asked[0]!.prompt as {
+      message: string;
+      validate?: (v: string) => string | undefined;
+    };
+    expect(prompt.message).toBe('API token');
+    expect(prompt.validate?.('')).toBe('This field is required');
+    expect(reauth.asked).toHaveLength(1);
     expect(outcome).toMatchObject({ type: 'abort', ok: true });
     expect(reauth.transcript.at(-1)).toBe('└ Signed in again');
     expect(manager.entries.require(entry.entryId).data.apiToken).toBe('hello-2');

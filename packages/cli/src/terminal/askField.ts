@@ -17,6 +17,9 @@ export interface FieldContext {
 /** Marks a stored secret: submitting nothing keeps it (the server never sends it back). */
 export const KEEP_SECRET_HINT = '(has value — leave empty to keep)';
 
+/** clack's multi-line prompt takes Enter as a new line; Enter on the empty line after it submits. */
+export const MULTILINE_HINT = '(press Enter twice to finish)';
+
 /** Sentinel choice for an optional select the user leaves unset. */
 const NONE = '\u0000none';
 
@@ -33,7 +36,8 @@ export async function askField(io: TerminalIO, field: FieldDescriptor, ctx: Fiel
 
   switch (field.widget) {
     case 'password': {
-      const keep = field.hasValue === true;
+      // Only an optional secret can be kept: a required one (a reauth's new token) must be typed again.
+      const keep = field.hasValue === true && !field.required;
       const value = await io.password({
         ...base,
         message: keep ? `${base.message} ${KEEP_SECRET_HINT}` : base.message,
@@ -76,6 +80,7 @@ export async function askField(io: TerminalIO, field: FieldDescriptor, ctx: Fiel
     case 'textarea': {
       const value = await io.multiline({
         ...base,
+        message: `${base.message} ${MULTILINE_HINT}`,
         ...(initialText !== undefined ? { initial: initialText } : {}),
         validate: required,
       });
