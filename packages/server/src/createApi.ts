@@ -9,6 +9,7 @@ import { flowRoutes } from './flowRoutes.ts';
 import { handlerRoutes } from './handlerRoutes.ts';
 import { hostGuard } from './hostGuard.ts';
 import { jsonOnly } from './jsonOnly.ts';
+import { escapeLogText } from './logText.ts';
 import type { ServerApp } from './serverApp.ts';
 import { webAssets } from './webAssets.ts';
 
@@ -41,7 +42,13 @@ export function createApi(app: ServerApp, opts: ApiOptions = {}): { http: Hono; 
 
   http.onError((error, c) => {
     const { status, body, expected } = errorResponse(error);
-    if (!expected) log(`configflow: ${c.req.method} ${c.req.path} failed: ${error.stack ?? String(error)}`);
+    if (!expected) {
+      // The path is the client's, the stack may quote entry titles: neither may forge a log line.
+      const where = `${c.req.method} ${escapeLogText(c.req.path)}`;
+      log(
+        `configflow: ${where} failed: ${escapeLogText(error.stack ?? String(error), { keepNewlines: true })}`,
+      );
+    }
     return c.json(body, status as 400);
   });
   http.notFound((c) =>

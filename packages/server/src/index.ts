@@ -5,6 +5,7 @@ export { type Exposure, exposureProblem } from './exposure.ts';
 export { type FlowResultView, type FlowTexts, withTexts } from './flowTexts.ts';
 export { hostGuard, isAllowedHost, isLoopback } from './hostGuard.ts';
 export { HttpError } from './httpError.ts';
+export { escapeLogText, logLines } from './logText.ts';
 export { type PublicEntry, publicEntry } from './publicEntry.ts';
 export { publicResult } from './publicResult.ts';
 export type { ServerApp } from './serverApp.ts';
