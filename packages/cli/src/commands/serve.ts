@@ -21,6 +21,8 @@ Options:
   --data-dir DIR       entries, flows in progress and token stores (default .configflow)
   --token T            require "Authorization: Bearer T" on /api (or set CONFIGFLOW_TOKEN)
   --allowed-host NAME  a host name browsers may use besides loopback ones (repeatable)
+  --allow-remote-without-token
+                       serve a non-loopback --host with no token (refused otherwise)
   --simulator          demo: use the embedded Ford simulator (the default without --ford-api)
   --simulator-port N   demo: port for the embedded simulator (default: a free one)
   --ford-api URL       demo: talk to Ford at this origin instead (e.g. a simulator started elsewhere)
@@ -89,11 +91,17 @@ export async function run(argv: string[]): Promise<number> {
   const token = values.token ?? (process.env.CONFIGFLOW_TOKEN || undefined) ?? config.auth?.token;
   const allowedHosts = [...(config.auth?.allowedHosts ?? []), ...(values['allowed-host'] ?? [])];
 
-  const [{ createApp }, { startServer }] = await Promise.all([
+  const [{ createApp }, { startServer, exposureProblem, logLines }] = await Promise.all([
     import('../app.ts'),
     import('@configflow/server'),
   ]);
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const host = values.host ?? config.host ?? DEFAULT_HOST;
+  const allowRemoteWithoutToken = values['allow-remote-without-token'] === true;
+  // Anything beyond loopback must present a token, unless the user says otherwise out loud.
+  const problem = exposureProblem({ host, token, allowRemoteWithoutToken });
+  if (problem) return fail(problem, false);
+  // Entry titles reach these lines: each is escaped, so none can forge another or drive the terminal.
+  const log = logLines((text) => process.stderr.write(text));
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
     app = await createApp({
@@ -113,8 +121,9 @@ export async function run(argv: string[]): Promise<number> {
     server = await startServer({
       app,
       port: flagPort ?? config.port ?? DEFAULT_PORT,
-      host: values.host ?? config.host ?? DEFAULT_HOST,
+      host,
       ...(token ? { token } : {}),
+      allowRemoteWithoutToken,
       ...(allowedHosts.length ? { allowedHosts } : {}),
       log,
     });
@@ -152,6 +161,7 @@ function parse(argv: string[]) {
       'data-dir': { type: 'string' },
       token: { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
+      'allow-remote-without-token': { type: 'boolean' },
       simulator: { type: 'boolean' },
       'simulator-port': { type: 'string' },
       'ford-api': { type: 'string' },
