@@ -18,7 +18,8 @@ const fold = (s: string) =>
 async function files(dir: string, keep: (path: string) => boolean): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'golden') continue;
+    // Built output (dist) is not the code: a sample must match the sources.
+    if (['node_modules', 'golden', 'dist'].includes(entry.name) || entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await files(path, keep)));
     else if (keep(path)) out.push(path);

@@ -5,4 +5,5 @@ import { cp, rm } from 'node:fs/promises';
 const from = new URL('../../../examples/hello/', import.meta.url);
 const to = new URL('../dist/starter/', import.meta.url);
 await rm(to, { recursive: true, force: true });
-for (const dir of ['src', 'test']) await cp(new URL(dir, from), new URL(dir, to), { recursive: true });
+for (const path of ['src', 'test', 'configflow.config.ts'])
+  await cp(new URL(path, from), new URL(path, to), { recursive: true });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Versions the starter's package.json asks for; a test keeps them equal to this repo's own. */
@@ -43,8 +44,14 @@ function rename(text: string, names: StarterNames): string {
   return text.replaceAll('Hello', names.pascal).replaceAll('hello', names.domain);
 }
 
+/**
+ * Where the starter's @configflow packages come from: the registry (`^version`), or a folder of
+ * tarballs made by this repo's `pnpm run pack` (package name → tarball path).
+ */
+export type StarterPackages = { registry: string } | { tarballs: Record<string, string> };
+
 /** Every file of the starter, path → contents. */
-export async function starterFiles(names: StarterNames, cliVersion: string): Promise<Map<string, string>> {
+export async function starterFiles(names: StarterNames, from: StarterPackages): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const root = starterRoot();
   for (const dir of ['src', 'test']) {
@@ -54,7 +61,13 @@ export async function starterFiles(names: StarterNames, cliVersion: string): Pro
       files.set(`${dir}/${rename(name, names)}`, rename(text, names));
     }
   }
-  const configflow = `^${cliVersion}`;
+  const spec = (name: string) =>
+    'registry' in from ? `^${from.registry}` : `file:${from.tarballs[name] ?? missing(name)}`;
+  // From tarballs, the CLI's own @configflow dependencies are listed too, so npm takes them from there.
+  const extra =
+    'registry' in from
+      ? {}
+      : { '@configflow/server': spec('@configflow/server'), '@configflow/viz': spec('@configflow/viz') };
   const pkg = {
     name: names.packageName,
     version: '0.1.0',
@@ -68,31 +81,22 @@ export async function starterFiles(names: StarterNames, cliVersion: string): Pro
       viz: `configflow viz ${names.domain} --format html -o ${names.domain}-flow.html`,
     },
     dependencies: {
-      '@configflow/core': configflow,
-      '@configflow/forms': configflow,
+      '@configflow/core': spec('@configflow/core'),
+      '@configflow/forms': spec('@configflow/forms'),
       zod: STARTER_VERSIONS.zod,
     },
     devDependencies: {
-      '@configflow/cli': configflow,
-      '@configflow/testing': configflow,
+      '@configflow/cli': spec('@configflow/cli'),
+      '@configflow/testing': spec('@configflow/testing'),
+      ...extra,
       '@types/node': STARTER_VERSIONS['@types/node'],
       typescript: STARTER_VERSIONS.typescript,
       vitest: STARTER_VERSIONS.vitest,
     },
   };
   files.set('package.json', `${JSON.stringify(pkg, null, 2)}\n`);
-  files.set(
-    'configflow.config.ts',
-    `import { defineConfig } from '@configflow/cli';
-
-// What \`configflow serve\`, \`run\` and \`viz\` load from this directory.
-export default defineConfig({
-  integrations: ['./src/integration.ts'],
-  dataDir: '.configflow',
-  port: 8123,
-});
-`,
-  );
+  const config = await readFile(fileURLToPath(new URL('configflow.config.ts', root)), 'utf8');
+  files.set('configflow.config.ts', rename(config, names));
   files.set(
     'tsconfig.json',
     `${JSON.stringify(
@@ -137,4 +141,18 @@ The demo device accepts any host but \`offline\`, and tokens that start with \`$
 `,
   );
   return files;
+}
+
+function missing(name: string): never {
+  throw new Error(`the packages folder has no tarball of ${name} (make them with "pnpm run pack")`);
+}
+
+/** The tarballs `pnpm run pack` wrote into `dir`: package name → absolute path. */
+export async function tarballsIn(dir: string): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  for (const file of await readdir(dir)) {
+    const match = /^configflow-(.+)-\d+\.\d+\.\d+(?:-[\w.]+)?\.tgz$/.exec(file);
+    if (match) found[`@configflow/${match[1]}`] = resolve(dir, file);
+  }
+  return found;
 }

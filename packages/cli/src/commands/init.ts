@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { starterFiles, starterNames } from '../starter.ts';
+import { type StarterPackages, starterFiles, starterNames, tarballsIn } from '../starter.ts';
 
 const USAGE = `Usage: configflow init <dir> [options]
 
@@ -13,6 +13,8 @@ mapping), tests with @configflow/testing, and a configflow.config.ts, so that "n
 
 Options:
   --domain <domain>   the integration's domain (default: from the directory name, e.g. my_lamp)
+  --packages <dir>    install @configflow packages from the tarballs in <dir> (made by this repo's
+                      "pnpm run pack") instead of the npm registry
   -h, --help          show this help`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -40,10 +42,24 @@ export async function run(argv: string[]): Promise<number> {
       `"${names.domain}" is not a domain (lower case letters, digits and _, starting with a letter)`,
     );
 
-  const version = (
-    JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  ).version;
-  const files = await starterFiles(names, version);
+  let from: StarterPackages;
+  if (args.values.packages !== undefined) {
+    const tarballs = await tarballsIn(resolve(args.values.packages)).catch(() => undefined);
+    if (!tarballs?.['@configflow/cli'])
+      return fail(
+        `${resolve(args.values.packages)} has no configflow tarballs (make them with "pnpm run pack")`,
+      );
+    from = { tarballs };
+  } else {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+    from = { registry: (pkg as { version: string }).version };
+  }
+  let files: Map<string, string>;
+  try {
+    files = await starterFiles(names, from);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   for (const [path, text] of files) {
     const file = join(dir, path);
     await mkdir(dirname(file), { recursive: true });
@@ -62,6 +78,10 @@ function parse(argv: string[]) {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { domain: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      domain: { type: 'string' },
+      packages: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
 }

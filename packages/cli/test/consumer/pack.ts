@@ -5,20 +5,6 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 export const REPO = resolve(import.meta.dirname, '../../../..');
-const PNPM = ['-y', 'pnpm@10.34.9'];
-
-/** The packages a user installs from the registry; the demo's Ford packages stay optional. */
-export const PUBLIC_PACKAGES = [
-  'core',
-  'forms',
-  'viz',
-  'server',
-  'cli',
-  'testing',
-  'fordpass',
-  'ford-simulator',
-];
-
 /** Runs a command, failing with its output (an npm error is unreadable without it). */
 export async function sh(file: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
   try {
@@ -35,14 +21,9 @@ export async function sh(file: string, args: string[], opts: { cwd: string; env?
   }
 }
 
-/**
- * Builds every public package (`pnpm build`) and packs it as a registry would get it (`pnpm pack`:
- * publishConfig applied, workspace: ranges replaced). Resolves with package name → tarball path.
- */
+/** `pnpm run pack DEST` (scripts/pack.mjs): builds and packs every public package. Name → tarball. */
 export async function buildAndPack(dest: string): Promise<Record<string, string>> {
-  await sh('npx', [...PNPM, 'run', 'build'], { cwd: REPO });
-  for (const name of PUBLIC_PACKAGES)
-    await sh('npx', [...PNPM, 'pack', '--pack-destination', dest], { cwd: join(REPO, 'packages', name) });
+  await sh(process.execPath, [join(REPO, 'scripts/pack.mjs'), dest], { cwd: REPO });
   const tarballs: Record<string, string> = {};
   for (const file of await readdir(dest)) {
     const match = /^configflow-(.+)-\d+\.\d+\.\d+\.tgz$/.exec(file);
