@@ -139,9 +139,11 @@ export async function run(argv: string[]): Promise<number> {
   if (token) process.stdout.write('API token required (Authorization: Bearer …)\n');
   process.stdout.write(`configflow listening on ${server.url}\n`);
 
+  // Listeners stay on while shutting down: Ctrl-C under `pnpm start` arrives twice (from the terminal
+  // and forwarded by pnpm), and a second, unhandled SIGINT would kill the process mid-flush.
   const signal = await new Promise<NodeJS.Signals>((done) => {
-    process.once('SIGINT', () => done('SIGINT'));
-    process.once('SIGTERM', () => done('SIGTERM'));
+    process.on('SIGINT', () => done('SIGINT'));
+    process.on('SIGTERM', () => done('SIGTERM'));
   });
   process.stdout.write(`Received ${signal}, shutting down\n`);
   // Stop taking requests first, then let flows and entries persist, then what the setup started.
