@@ -19,6 +19,8 @@ export interface ServeProcess {
 export interface ServeWhere {
   bin?: string;
   cwd?: string;
+  /** Another way in than `node <bin> serve`, e.g. `npm start --`; the args follow it. */
+  command?: string[];
 }
 
 /** Runs `configflow serve …` as a real process and resolves once it prints its URL. */
@@ -27,7 +29,8 @@ export function startServe(
   env: Record<string, string> = {},
   where: ServeWhere = {},
 ): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [where.bin ?? BIN, 'serve', ...args], {
+  const [file, ...prefix] = where.command ?? [process.execPath, where.bin ?? BIN, 'serve'];
+  const child = spawn(file!, [...prefix, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(where.cwd ? { cwd: where.cwd } : {}),

@@ -16,10 +16,13 @@ export class Terminal {
   readonly exited: Promise<number>;
   private readonly child: ChildProcessWithoutNullStreams;
 
-  /** `bin`: this repo's configflow by default, or an installed one; `cwd`: where it runs. */
-  constructor(args: string[], where: { bin?: string; cwd?: string } = {}) {
-    const bin = where.bin ?? BIN;
-    const command = `stty cols 100 rows 40; exec ${quote(process.execPath)} ${quote(bin)} ${args.map(quote).join(' ')}`;
+  /**
+   * `bin`: this repo's configflow by default, or an installed one; `cwd`: where it runs; `command`:
+   * another program instead of `node <bin>` (e.g. `npx pnpm start`), given `args`.
+   */
+  constructor(args: string[], where: { bin?: string; cwd?: string; command?: string[] } = {}) {
+    const program = where.command ?? [process.execPath, where.bin ?? BIN];
+    const command = `stty cols 100 rows 40; exec ${[...program, ...args].map(quote).join(' ')}`;
     this.child = spawn('script', ['-qfec', command, '/dev/null'], {
       env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: '1' },
       ...(where.cwd ? { cwd: where.cwd } : {}),
