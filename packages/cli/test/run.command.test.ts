@@ -53,6 +53,10 @@ describe('configflow run', () => {
     expect(held.err).toContain(
       `configflow run: the data dir ${dataDir} is in use by configflow process ${process.pid}`,
     );
+    // What to do about it (issue 16 item 9): the server's web UI, stopping it, or a data dir of its own.
+    expect(held.err).toContain(
+      'Is "configflow serve" running? Continue in its web UI, stop it, or run with --data-dir',
+    );
     expect(held.io.transcript).toEqual([]);
     await release();
     const { code } = await runWith(['hello', '--data-dir', dataDir], ['kitchen.local', 'hello-1']);
