@@ -58,7 +58,15 @@ describe('configflow serve', { timeout: 60_000 }, () => {
     const entries = (await (await fetch(`${second.url}/api/entries`)).json()) as any[];
     expect(entries).toEqual([expect.objectContaining({ title: 'Hello at den', domain: 'hello' })]);
     const flows = (await (await fetch(`${second.url}/api/flows`)).json()) as any[];
-    expect(flows).toEqual([{ flowId: pending.flowId, handler: 'hello', source: 'user', stepId: 'user' }]);
+    expect(flows).toEqual([
+      {
+        flowId: pending.flowId,
+        handler: 'hello',
+        source: 'user',
+        stepId: 'user',
+        startedAt: expect.any(Number),
+      },
+    ]);
     // The entry is set up again on start.
     await expect
       .poll(async () => ((await (await fetch(`${second.url}/api/entries`)).json()) as any[])[0].state)

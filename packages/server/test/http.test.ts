@@ -214,7 +214,13 @@ describe('persistence', () => {
     const entries = (await (await second.api('/api/entries')).json()) as any[];
     expect(entries).toEqual([expect.objectContaining({ title: 'Hello at attic', state: 'loaded' })]);
     expect(await (await second.api('/api/flows')).json()).toEqual([
-      { flowId: pending.flowId, handler: 'hello', source: 'user', stepId: 'user' },
+      {
+        flowId: pending.flowId,
+        handler: 'hello',
+        source: 'user',
+        stepId: 'user',
+        startedAt: expect.any(Number),
+      },
     ]);
     const resumed = await (
       await second.api(`/api/flows/${pending.flowId}`, {
