@@ -20,6 +20,8 @@ async function main(): Promise<never> {
     const existing = registry.list();
     if (existing.length > 0 && random() < 0.4) {
       const victim = existing[Math.floor(random() * existing.length)]!;
+      // Announced first: a delete the kill interrupts may or may not be on disk, and either is right.
+      ack(`d ${victim.entryId}`);
       await registry.remove(victim.entryId);
       ack(`D ${victim.entryId}`);
     } else {

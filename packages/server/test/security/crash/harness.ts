@@ -27,6 +27,8 @@ export interface CrashFigures {
   acknowledgedWrites: number;
   /** Acknowledged writes missing after the restart (an added entry gone, a saved pair replaced by an older one). */
   lostWrites: number;
+  lostEntryWrites: number;
+  lostTokenWrites: number;
   /** Entries whose removal was acknowledged that are back after the restart. */
   resurrectedDeletes: number;
   /** Restarts whose stored refresh token Ford refused, among those where Ford's newest pair had reached the disk. */
@@ -146,9 +148,14 @@ async function entryTrial(dir: string, random: () => number, figures: CrashFigur
     return;
   }
   const added = new Set<string>();
+  const removing = new Set<string>();
   const removed = new Set<string>();
   for (const line of acks) {
     const [op, id] = line.split(' ') as [string, string];
+    if (op === 'd') {
+      removing.add(id);
+      continue;
+    }
     figures.acknowledgedWrites++;
     if (op === 'A') added.add(id);
     else removed.add(id);
@@ -156,7 +163,12 @@ async function entryTrial(dir: string, random: () => number, figures: CrashFigur
   const after = new Set(
     (await new JsonFileEntryStore(join(dir, 'entries.json')).loadAll()).map((e) => e.entryId),
   );
-  for (const id of added) if (!removed.has(id) && !after.has(id)) figures.lostWrites++;
+  for (const id of added) {
+    if (!removing.has(id) && !after.has(id)) {
+      figures.lostWrites++;
+      figures.lostEntryWrites++;
+    }
+  }
   for (const id of removed) if (after.has(id)) figures.resurrectedDeletes++;
 }
 
@@ -205,7 +217,10 @@ async function tokenTrial(
       return;
     }
     const stored = tokenId(loaded.tokens.catRefreshToken);
-    if (proxy.issued.lastIndexOf(stored) < proxy.issued.lastIndexOf(lastAcked)) figures.lostWrites++;
+    if (proxy.issued.lastIndexOf(stored) < proxy.issued.lastIndexOf(lastAcked)) {
+      figures.lostWrites++;
+      figures.lostTokenWrites++;
+    }
     if (onlyInTemp && stored === newest) figures.recoveredFromTemp++;
     // Does Ford still take the stored refresh token? If not, the user would have to sign in again.
     const client = new FordClient({ urls: sameOrigin(sim.url) });
@@ -230,6 +245,8 @@ export async function runCrashTrials(trials: number, seed = 13): Promise<CrashFi
     tokenTrials: 0,
     acknowledgedWrites: 0,
     lostWrites: 0,
+    lostEntryWrites: 0,
+    lostTokenWrites: 0,
     resurrectedDeletes: 0,
     forcedSignInsAfterDisk: 0,
     rotationsLostBeforeDisk: 0,
@@ -265,7 +282,7 @@ export function formatFigures(f: CrashFigures): string {
   return [
     `trials: ${f.trials} (${f.entryTrials} entry creation/deletion, ${f.tokenTrials} token refresh/reauth)`,
     `acknowledged writes: ${f.acknowledgedWrites}`,
-    `lost writes: ${f.lostWrites}`,
+    `lost writes: ${f.lostWrites} (${f.lostEntryWrites} entries, ${f.lostTokenWrites} token pairs)`,
     `resurrected deletes: ${f.resurrectedDeletes}`,
     `forced sign-ins after a crash where the new token reached the disk: ${f.forcedSignInsAfterDisk}`,
     `rotations lost before reaching the disk (a sign-in is unavoidable): ${f.rotationsLostBeforeDisk}`,
