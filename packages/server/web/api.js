@@ -23,6 +23,11 @@ export function setToken(token) {
   sessionStorage.setItem(TOKEN_KEY, token);
 }
 
+/** Whether requests carry a token (a 401 then means the server refused it, not that one is missing). */
+export function hasToken() {
+  return Boolean(sessionStorage.getItem(TOKEN_KEY));
+}
+
 function headers(extra = {}) {
   const token = sessionStorage.getItem(TOKEN_KEY);
   return { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra };

@@ -1,5 +1,5 @@
 // The configflow web UI: integrations, flows in progress, and the flow dialog, kept live by SSE.
-import { ApiError, api, initToken, setToken, subscribe } from './api.js';
+import { ApiError, api, hasToken, initToken, setToken, subscribe } from './api.js';
 import { el } from './dom.js';
 import { authFailed, entryCard } from './entryView.js';
 import { FlowDialog, rememberedFlow } from './flowDialog.js';
@@ -122,7 +122,10 @@ async function refresh() {
 
 function handleError(error) {
   if (error instanceof ApiError && error.status === 401) {
+    // A token was sent and refused: say so, rather than asking again as if none had been given.
+    $('token-error').hidden = !hasToken();
     $('token-dialog').hidden = false;
+    $('token-input').select();
     $('token-input').focus();
     return;
   }
