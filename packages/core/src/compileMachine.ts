@@ -66,6 +66,51 @@ const isOutcome = (output: StepOutput, type: Outcome['type'], detail?: string) =
     (output.outcome.type === 'next' && output.outcome.step === detail) ||
     (output.outcome.type === 'abort' && output.outcome.reason === detail));
 
+const output = (e: { output: StepOutput }) => e.output;
+
+/**
+ * How each action of a flow machine changes its context, by action name. The machine's `assign`
+ * actions call these, and the manager's transition cache applies the very same functions to the
+ * transitions XState resolved for it: each change is written once.
+ */
+export const CONTEXT_UPDATES = {
+  commit(_context: FlowMachineContext, event: FlowEvent): Partial<FlowMachineContext> {
+    const out = output(event as never);
+    const o = out.outcome;
+    const shown = o.type === 'errors';
+    return {
+      ctx: out.ctx,
+      uniqueId: out.uniqueId,
+      errors: shown ? (o.errors as FieldErrors) : undefined,
+      placeholders: shown ? o.placeholders : undefined,
+      input: shown ? out.input : undefined,
+      outcome: o.type === 'create_entry' || o.type === 'abort' ? o : undefined,
+      failure: undefined,
+    };
+  },
+  // A form or external step that throws is re-shown with `base: unknown`...
+  fail: (_context: FlowMachineContext, event: FlowEvent): Partial<FlowMachineContext> => ({
+    errors: { base: UNKNOWN },
+    failure: failure(event),
+  }),
+  // ...a progress step that throws ends the flow: re-running it could loop forever.
+  crash: (_context: FlowMachineContext, event: FlowEvent): Partial<FlowMachineContext> => ({
+    outcome: { type: 'abort' as const, reason: UNKNOWN },
+    failure: failure(event),
+  }),
+};
+
+/** A flow's context when it starts, from the machine's input. */
+export function initialContext(input: FlowMachineInput): FlowMachineContext {
+  const c: FlowMachineContext = { flowId: input.flowId, source: input.source, ctx: input.ctx };
+  if (input.entryId !== undefined) c.entryId = input.entryId;
+  if (input.initData !== undefined) c.initData = input.initData;
+  return c;
+}
+
+/** What a finished flow machine outputs: the end its last step reached. */
+export const flowOutput = (context: FlowMachineContext): Outcome => context.outcome as Outcome;
+
 function failure(event: unknown): { code: string; message: string } {
   const error = (event as { error?: unknown }).error;
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -180,7 +225,6 @@ export function compileMachine(spec: MachineSpec): AnyStateMachine {
         : { type: 'final', meta: { end: 'abort', reason: end.slice('abort_'.length) } };
   }
 
-  const output = (e: { output: StepOutput }) => e.output;
   const machine = setup({
     types: {} as {
       context: FlowMachineContext;
@@ -200,39 +244,16 @@ export function compileMachine(spec: MachineSpec): AnyStateMachine {
       showsErrors: ({ event }) => isOutcome(output(event as never), 'errors'),
     },
     actions: {
-      commit: assign(({ event }) => {
-        const out = output(event as never);
-        const o = out.outcome;
-        const shown = o.type === 'errors';
-        return {
-          ctx: out.ctx,
-          uniqueId: out.uniqueId,
-          errors: shown ? (o.errors as FieldErrors) : undefined,
-          placeholders: shown ? o.placeholders : undefined,
-          input: shown ? out.input : undefined,
-          outcome: o.type === 'create_entry' || o.type === 'abort' ? o : undefined,
-          failure: undefined,
-        };
-      }),
-      // A form or external step that throws is re-shown with `base: unknown`...
-      fail: assign(({ event }) => ({ errors: { base: UNKNOWN }, failure: failure(event) })),
-      // ...a progress step that throws ends the flow: re-running it could loop forever.
-      crash: assign(({ event }) => ({
-        outcome: { type: 'abort' as const, reason: UNKNOWN },
-        failure: failure(event),
-      })),
+      commit: assign(({ context, event }) => CONTEXT_UPDATES.commit(context, event)),
+      fail: assign(({ context, event }) => CONTEXT_UPDATES.fail(context, event)),
+      crash: assign(({ context, event }) => CONTEXT_UPDATES.crash(context, event)),
     },
   }).createMachine({
     id,
-    context: ({ input }) => {
-      const c: FlowMachineContext = { flowId: input.flowId, source: input.source, ctx: input.ctx };
-      if (input.entryId !== undefined) c.entryId = input.entryId;
-      if (input.initData !== undefined) c.initData = input.initData;
-      return c;
-    },
+    context: ({ input }) => initialContext(input),
     initial: SOURCE_STATE,
     states: states as never,
-    output: ({ context }) => context.outcome as Outcome,
+    output: ({ context }) => flowOutput(context),
   });
   // The state keys are data, so the typed machine widens to the general shape callers use.
   return machine as unknown as AnyStateMachine;

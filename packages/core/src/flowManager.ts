@@ -1,4 +1,5 @@
-import { type Actor, type AnyStateMachine, createActor, type InspectionEvent } from 'xstate';
+import { type AnyStateMachine, createActor, type InspectionEvent } from 'xstate';
+import { CachedActor, type FlowActor } from './cachedActor.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { compileMachine, type FlowEvent as MachineEvent, STEP_DONE, STEP_FAILED } from './compileMachine.ts';
 import { ConfigEntries } from './configEntries.ts';
@@ -17,10 +18,11 @@ import {
 import type { FlowHost } from './flowHost.ts';
 import { type FlowRecord, type FlowStore, MemoryFlowStore } from './flowStore.ts';
 import { randomId } from './ids.ts';
-import type { FlowMachineContext } from './machineContext.ts';
+import type { FlowMachineContext, FlowMachineInput } from './machineContext.ts';
 import type { Outcome } from './outcome.ts';
 import { renderResult } from './renderResult.ts';
 import { DEFAULT_DISCOVERY_UNIQUE_ID, runStep } from './stepRunner.ts';
+import { TransitionCache } from './transitionCache.ts';
 import type { EntrySummary, FlowResult, Json, Source } from './types.ts';
 
 export type FlowEventType = 'created' | 'progressed' | 'progress' | 'ended';
@@ -79,7 +81,7 @@ const SINGLE_INSTANCE_ALLOWED = 'single_instance_allowed';
 
 /** A flow whose actor is running: the ones a user is stepping through right now. */
 interface LiveFlow {
-  actor: Actor<AnyStateMachine>;
+  actor: FlowActor;
   flow: ConfigFlow;
   record: FlowRecord;
   /** Aborts a progress step's work, running while the flow waits at that step. */
@@ -97,6 +99,7 @@ export class FlowManager {
   readonly entries: ConfigEntries;
   private readonly handlers = new Map<string, ConfigFlow>();
   private readonly machines = new Map<ConfigFlow, AnyStateMachine>();
+  private readonly transitions = new Map<ConfigFlow, TransitionCache>();
   private readonly store: FlowStore;
   private readonly clock: Clock;
   private readonly idleTimeoutMs: number;
@@ -228,16 +231,10 @@ export class FlowManager {
     // A reauth flow carries its entry's unique id from the start (it never blocks other flows).
     const entryUniqueId =
       source === 'reauth' && opts.entryId ? this.entries.get(opts.entryId)?.uniqueId : undefined;
-    const actor = createActor(this.machineFor(flow), {
-      ...(this.inspect ? { inspect: this.inspect } : {}),
-      input: {
-        flowId,
-        source,
-        ctx: flow.initialContext(),
-        ...(opts.entryId !== undefined ? { entryId: opts.entryId } : {}),
-        ...(opts.data !== undefined ? { initData: opts.data } : {}),
-      },
-    });
+    const input: FlowMachineInput = { flowId, source, ctx: flow.initialContext() };
+    if (opts.entryId !== undefined) input.entryId = opts.entryId;
+    if (opts.data !== undefined) input.initData = opts.data;
+    const actor = this.actorFor(flow, { input });
     const live: LiveFlow = { actor, flow, record };
     this.indexRecord(record);
     if (entryUniqueId) this.tagUniqueId(record, entryUniqueId);
@@ -307,10 +304,7 @@ export class FlowManager {
     live.progress?.abort();
     live.progress = undefined;
     live.actor.stop();
-    live.actor = createActor(this.machineFor(live.flow), {
-      snapshot: before,
-      ...(this.inspect ? { inspect: this.inspect } : {}),
-    });
+    live.actor = this.actorFor(live.flow, { snapshot: before });
     live.actor.start();
     const ctx = before.context as FlowMachineContext;
     live.record.stepId = stepOf(before.value);
@@ -465,6 +459,21 @@ export class FlowManager {
     return machine;
   }
 
+  /**
+   * A flow's actor: a real XState actor of the driven machine when the manager inspects (so every
+   * event reaches the inspector), otherwise a `CachedActor`, which takes the same transitions XState
+   * resolved once for the machine without building an actor per flow and a snapshot per event.
+   */
+  private actorFor(flow: ConfigFlow, from: { input: FlowMachineInput } | { snapshot: any }): FlowActor {
+    if (this.inspect) return createActor(this.machineFor(flow), { ...from, inspect: this.inspect });
+    let cache = this.transitions.get(flow);
+    if (!cache) {
+      cache = new TransitionCache(this.machineFor(flow));
+      this.transitions.set(flow, cache);
+    }
+    return new CachedActor(cache, from);
+  }
+
   /** One operation at a time per flow: two tabs submitting at once queue instead of racing. */
   private serial<T>(flowId: string, op: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(flowId) ?? Promise.resolve();
@@ -519,10 +528,7 @@ export class FlowManager {
     const record = this.store.durable ? await this.store.get(flowId) : this.index.get(flowId);
     const flow = record && this.definitionFor(record);
     if (!record || !flow) throw new UnknownFlow(flowId);
-    const actor = createActor(this.machineFor(flow), {
-      snapshot: JSON.parse(record.snapshot),
-      ...(this.inspect ? { inspect: this.inspect } : {}),
-    });
+    const actor = this.actorFor(flow, { snapshot: JSON.parse(record.snapshot) });
     const live: LiveFlow = { actor, flow, record: this.index.get(flowId) ?? record };
     this.live.set(flowId, live);
     actor.start();
