@@ -23,16 +23,8 @@ export async function renderResult(args: {
     result.reason = 'unknown';
     return result;
   }
-  const api = (): RenderApi<any> => ({
-    flowId: context.flowId,
-    handler: flow.domain,
-    source: context.source,
-    stepId,
-    context: context.ctx as object,
-    initData: context.initData,
-    entry,
-  });
-  const info: RenderInfo = ('render' in step && step.render ? await step.render(api()) : undefined) ?? {};
+  const info: RenderInfo =
+    ('render' in step && step.render ? await step.render(renderApi(args)) : undefined) ?? NO_INFO;
   // A reauth form always names the entry it is about (Home Assistant does the same).
   const named = entry && context.source !== 'user' ? { name: entry.title } : undefined;
   const placeholders =
@@ -73,7 +65,7 @@ export async function renderResult(args: {
       result.form = info.options ? withOptions(described, info.options) : described;
       if (step.kind === 'external') {
         result.type = 'external';
-        result.url = step.url(api());
+        result.url = step.url(renderApi(args));
       } else {
         result.type = 'form';
         if (step.lastStep !== undefined) result.lastStep = step.lastStep;
@@ -83,6 +75,27 @@ export async function renderResult(args: {
   }
   if (hasPlaceholders) result.descriptionPlaceholders = placeholders;
   return result;
+}
+
+const NO_INFO: RenderInfo = Object.freeze({});
+
+/** What a render hook or an external step's `url` sees (a module function: no closure per step). */
+function renderApi(args: {
+  flow: ConfigFlow;
+  stepId: string;
+  context: FlowMachineContext;
+  entry: ConfigEntry | undefined;
+}): RenderApi<any> {
+  const { flow, stepId, context, entry } = args;
+  return {
+    flowId: context.flowId,
+    handler: flow.domain,
+    source: context.source,
+    stepId,
+    context: context.ctx as object,
+    initData: context.initData,
+    entry,
+  };
 }
 
 /** Overlays render-time choices: a field with options becomes a select of exactly those. */

@@ -39,26 +39,25 @@ export async function runStep(
   const step = flow.steps[stepId];
   if (!step || step.kind === 'menu') throw new UnknownStep(flow.domain, stepId, 'no such step');
   const entry = context.entryId === undefined ? undefined : await host.getEntry(context.entryId);
-  const state = {
+  const state: StepState = {
     ctx: structuredClone(context.ctx) as Json,
     uniqueId: context.uniqueId,
-    pendingAbort: undefined as Outcome | undefined,
+    pendingAbort: undefined,
+    signal,
   };
 
-  const api: StepApi<Json, string, string, string> = {
+  type Api = StepApi<Json, string, string, string>;
+  const own: Omit<Api, 'signal' | 'context'> & { __proto__: object; [STEP_STATE]: StepState } = {
+    // The getters live on a shared prototype: getters in an object literal made V8 build this
+    // object on its slow path, about 3 µs of every step.
+    __proto__: STEP_API_PROTO,
+    [STEP_STATE]: state,
     flowId: context.flowId,
     handler: flow.domain,
     source: context.source,
     stepId,
     initData: context.initData,
     entry,
-    get signal() {
-      signal ??= new AbortController().signal;
-      return signal;
-    },
-    get context() {
-      return state.ctx;
-    },
     next(to) {
       return { type: 'next', step: to };
     },
@@ -182,6 +181,7 @@ export async function runStep(
       return { type: 'abort', reason };
     },
   };
+  const api = own as unknown as Api;
 
   let outcome: Outcome;
   try {
@@ -209,6 +209,28 @@ export async function runStep(
     out.input = keptInput(flow, stepId, input as JsonObject);
   return out;
 }
+
+/** What a step's API keeps of the step while it runs. */
+interface StepState {
+  ctx: Json;
+  uniqueId: string | undefined;
+  pendingAbort: Outcome | undefined;
+  signal: AbortSignal | undefined;
+}
+
+const STEP_STATE = Symbol('step state');
+
+/** The step API's getters, shared by every step (`signal` is made only if a handler reads it). */
+const STEP_API_PROTO = {
+  get signal(): AbortSignal {
+    const state = (this as unknown as { [STEP_STATE]: StepState })[STEP_STATE];
+    state.signal ??= new AbortController().signal;
+    return state.signal;
+  },
+  get context(): Json {
+    return (this as unknown as { [STEP_STATE]: StepState })[STEP_STATE].ctx;
+  },
+};
 
 /**
  * Records the abort before throwing it, so it wins even if the handler catches the throw.
