@@ -148,7 +148,7 @@ export const used = [compileForm, startServer, createFlowHarness, renderFlow];
     },
   );
 
-  it('(c) the installed configflow bin serves, runs and draws a user integration from configflow.config.ts', async () => {
+  it('(c) the installed configflow bin serves and draws a user integration from configflow.config.ts', async () => {
     await writeFile(
       join(consumer, 'configflow.config.ts'),
       `import { defineConfig } from '@configflow/cli';\nexport default defineConfig({ integrations: ['./src/lamp.ts'] });\n`,
@@ -242,8 +242,8 @@ describe('a starter from "configflow init", from the packed tarballs', { timeout
     const viz = await runConfigflow(['viz', 'my_lamp'], where);
     expect(viz.stdout).toContain('my_lamp__user');
 
-    // npm start is `configflow serve`: the config's port is replaced, so tests never collide on 8123.
-    const serve = await startServe(['--port', '0'], {}, where);
+    // `npm start`, with the config's port replaced so tests never collide on 8123.
+    const serve = await startServe(['--port', '0'], {}, { cwd: dir, command: ['npm', 'start', '--'] });
     running.push(serve);
     const post = (path: string, body: unknown) =>
       fetch(`${serve.url}${path}`, {
@@ -261,7 +261,9 @@ describe('a starter from "configflow init", from the packed tarballs', { timeout
       if (entries[0]?.state !== 'loaded') await new Promise((r) => setTimeout(r, 50));
     }
     expect(entries).toMatchObject([{ domain: 'my_lamp', state: 'loaded' }]);
-    expect(await serve.stop('SIGTERM')).toBe(0);
+    await serve.stop('SIGINT'); // Ctrl-C: the server saves and unlocks
+    expect(serve.stdout()).toContain('Stopped');
+    expect(existsSync(join(dir, '.configflow/configflow.lock'))).toBe(false);
 
     // The same flow in the terminal, on the same data dir.
     const term = new Terminal(['run', 'my_lamp'], where);

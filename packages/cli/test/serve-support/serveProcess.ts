@@ -19,7 +19,11 @@ export interface ServeProcess {
 export interface ServeWhere {
   bin?: string;
   cwd?: string;
-  /** Another way in than `node <bin> serve`, e.g. `npm start --`; the args follow it. */
+  /**
+   * Another way in than `node <bin> serve`, e.g. `npm start --`; the args follow it. It runs in a
+   * process group of its own and `stop` signals the whole group, as a terminal's Ctrl-C does (npm
+   * passes no signal on through the shell it runs a script in).
+   */
   command?: string[];
 }
 
@@ -30,14 +34,16 @@ export function startServe(
   where: ServeWhere = {},
 ): Promise<ServeProcess> {
   const [file, ...prefix] = where.command ?? [process.execPath, where.bin ?? BIN, 'serve'];
+  const group = where.command !== undefined;
   const child = spawn(file!, [...prefix, ...args], {
+    detached: group,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(where.cwd ? { cwd: where.cwd } : {}),
   });
   let out = '';
   let err = '';
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
   const handle = (url: string): ServeProcess => ({
     child,
     url,
@@ -45,7 +51,10 @@ export function startServe(
     stdout: () => out,
     stderr: () => err,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        if (group) process.kill(-child.pid!, signal);
+        else child.kill(signal);
+      }
       return exited;
     },
   });
