@@ -98,6 +98,15 @@ describe('configflow serve', { timeout: 60_000 }, () => {
     await expect(readFile(lock, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('shuts down gracefully on a SIGTERM sent the moment it says it is listening', async () => {
+    // A supervisor may stop the server as soon as it reads the line: the handlers are on before it.
+    for (let i = 0; i < 3; i++) {
+      const p = await serve(['--port', '0', '--data-dir', await dataDir()]);
+      expect(await p.stop('SIGTERM')).toBe(0);
+      expect(p.stdout()).toMatch(/Received SIGTERM, shutting down\nStopped\n$/);
+    }
+  });
+
   it('requires the bearer token from --token or CONFIGFLOW_TOKEN', async () => {
     const dir = await dataDir();
     const p = await serve(['--port', '0', '--data-dir', dir], { CONFIGFLOW_TOKEN: 'env-token' });

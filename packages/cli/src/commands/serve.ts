@@ -133,18 +133,21 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
+  // Listening before "listening" is printed: a signal sent the moment a supervisor reads that line
+  // must shut down gracefully. They stay on while shutting down: Ctrl-C under `pnpm start` arrives
+  // twice (from the terminal and forwarded by pnpm), and a second, unhandled SIGINT would kill the
+  // process mid-flush.
+  const stopped = new Promise<NodeJS.Signals>((done) => {
+    process.on('SIGINT', () => done('SIGINT'));
+    process.on('SIGTERM', () => done('SIGTERM'));
+  });
   for (const line of app.banner) process.stdout.write(`${line}\n`);
   if (project.file) process.stdout.write(`Config: ${project.file}\n`);
   process.stdout.write(`Data dir: ${app.dataDir}\n`);
   if (token) process.stdout.write('API token required (Authorization: Bearer …)\n');
   process.stdout.write(`configflow listening on ${server.url}\n`);
 
-  // Listeners stay on while shutting down: Ctrl-C under `pnpm start` arrives twice (from the terminal
-  // and forwarded by pnpm), and a second, unhandled SIGINT would kill the process mid-flush.
-  const signal = await new Promise<NodeJS.Signals>((done) => {
-    process.on('SIGINT', () => done('SIGINT'));
-    process.on('SIGTERM', () => done('SIGTERM'));
-  });
+  const signal = await stopped;
   process.stdout.write(`Received ${signal}, shutting down\n`);
   // Stop taking requests first, then let flows and entries persist, then what the setup started.
   await server.close();
