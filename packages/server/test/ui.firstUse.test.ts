@@ -47,7 +47,7 @@ describe.skipIf(browserSkipReason !== undefined)('web UI, first use (issue 16)',
     await until(() => id('flow-dialog').getAttribute('data-step-id')).toBe('reauth_confirm');
     expect(await id('flow-title').textContent()).toBe('Sign in to Hello at porch again');
     await id('flow-close').click();
-    await until(async () => (await (await t.api('/api/flows')).json()).length).toBe(0);
+    await until(async () => ((await (await t.api('/api/flows')).json()) as unknown[]).length).toBe(0);
     await until(() => card.getByTestId('entry-state').textContent()).toBe('Loaded');
     expect(await card.getAttribute('data-needs-reauth')).toBe('false');
 
@@ -98,7 +98,7 @@ describe.skipIf(browserSkipReason !== undefined)('web UI, first use (issue 16)',
     await id('add-integration').click();
     await id('handler-hello').click();
     await until(() => id('flow-dialog').getAttribute('data-step-id')).toBe('user');
-    const [mine] = await (await t.api('/api/flows')).json();
+    const [mine] = (await (await t.api('/api/flows')).json()) as { flowId: string }[];
     await page.reload();
     await until(() => id('flow-dialog').getAttribute('data-step-id')).toBe('user');
     expect(await id('flow-dialog').isVisible()).toBe(true);
@@ -108,7 +108,11 @@ describe.skipIf(browserSkipReason !== undefined)('web UI, first use (issue 16)',
     await id('flow-close').click();
 
     // A tab that was closed mid-flow: its flow is listed with its start time and a Discard button.
-    const left = await (await t.api('/api/flows', { method: 'POST', json: { handler: 'hello' } })).json();
+    const left = (await (
+      await t.api('/api/flows', { method: 'POST', json: { handler: 'hello' } })
+    ).json()) as {
+      flowId: string;
+    };
     const row = id(`flow-${left.flowId}`);
     await until(() => row.getByTestId('flow-started').textContent()).toMatch(/started /);
     await row.getByTestId('flow-discard').click();
