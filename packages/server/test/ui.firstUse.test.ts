@@ -103,7 +103,7 @@ describe.skipIf(browserSkipReason !== undefined)('web UI, first use (issue 16)',
     await until(() => id('flow-dialog').getAttribute('data-step-id')).toBe('user');
     expect(await id('flow-dialog').isVisible()).toBe(true);
     expect(await (await t.api('/api/flows')).json()).toEqual([
-      expect.objectContaining({ flowId: mine.flowId }),
+      expect.objectContaining({ flowId: mine!.flowId }),
     ]);
     await id('flow-close').click();
 
