@@ -1,4 +1,5 @@
 /** C0 and C1 controls, DEL, line/paragraph separators and bidi overrides: what can forge or hide a log line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**

@@ -166,7 +166,10 @@ describe('translation check', () => {
     const { flowId } = await h.init('tour');
     await h.configure(flowId, { nextStepId: 'account' });
     // The external step's answer is Home Assistant's external_done, naming the progress step.
-    expect(await h.configure(flowId, { code: 'ok' })).toMatchObject({ type: 'external_done', stepId: 'sync' });
+    expect(await h.configure(flowId, { code: 'ok' })).toMatchObject({
+      type: 'external_done',
+      stepId: 'sync',
+    });
     await expect(h.idle()).rejects.toThrow('config.abort.sync_failed');
     expect(h.results.at(-1)).toMatchObject({ type: 'abort', reason: 'sync_failed' });
     await h.idle();
