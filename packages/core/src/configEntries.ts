@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from './clock.ts';
+import { type Clock, isoTime, systemClock } from './clock.ts';
 import type { ConfigEntry, EntryState } from './configEntry.ts';
 import { type EntryStore, MemoryEntryStore } from './entryStore.ts';
 import { FlowError } from './errors.ts';
@@ -73,7 +73,7 @@ export class ConfigEntries {
     version?: number;
     minorVersion?: number;
   }): Promise<ConfigEntry> {
-    const now = new Date(this.clock.now()).toISOString();
+    const now = isoTime(this.clock.now());
     const entry: ConfigEntry = {
       entryId: randomId(),
       domain: init.domain,
@@ -108,7 +108,7 @@ export class ConfigEntries {
       (k) => JSON.stringify(current[k]) !== JSON.stringify(next[k]),
     );
     if (!changed) return { changed, entry: current };
-    next.modifiedAt = new Date(this.clock.now()).toISOString();
+    next.modifiedAt = isoTime(this.clock.now());
     await this.store.put(next);
     this.putUnlessRemoved(next);
     this.emit({ type: 'entry_updated', entry: next });

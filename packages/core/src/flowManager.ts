@@ -280,7 +280,10 @@ export class FlowManager {
     }
     if (!this.index.has(flowId)) throw new UnknownFlow(flowId);
     return this.serial(flowId, async () => {
-      const live = await this.revive(flowId);
+      // A live flow's next step costs no revive (and no promise for one).
+      const existing = this.live.get(flowId);
+      if (existing) this.touch(flowId, existing);
+      const live = existing ?? (await this.revive(flowId));
       const snapshot = live.actor.getSnapshot();
       try {
         return await this.step(live, snapshot, input);
@@ -516,13 +519,17 @@ export class FlowManager {
     return [...ids].map((id) => this.index.get(id)).filter((r): r is FlowRecord => r !== undefined);
   }
 
+  /** Most recently used last: eviction takes the oldest. */
+  private touch(flowId: string, live: LiveFlow): void {
+    this.live.delete(flowId);
+    this.live.set(flowId, live);
+  }
+
   /** The live actor for a flow, restoring it from its snapshot if it was idle. */
   private async revive(flowId: string): Promise<LiveFlow> {
     const existing = this.live.get(flowId);
     if (existing) {
-      // Most recently used last: eviction takes the oldest.
-      this.live.delete(flowId);
-      this.live.set(flowId, existing);
+      this.touch(flowId, existing);
       return existing;
     }
     const record = this.store.durable ? await this.store.get(flowId) : this.index.get(flowId);
@@ -534,7 +541,7 @@ export class FlowManager {
     actor.start();
     // Progress work does not survive a restart or an eviction: start it again.
     this.startProgress(live);
-    await this.evictOverflow();
+    if (this.live.size > this.liveLimit) await this.evictOverflow();
     return live;
   }
 
@@ -552,16 +559,18 @@ export class FlowManager {
       throw new UnknownStep(live.flow.domain, stepOf(snapshot.value), ctx.failure.message);
     }
     if (snapshot.status === 'done') return this.finish(live, snapshot.output as Outcome);
-    await this.persist(live);
+    const written = this.persist(live);
+    if (written) await written;
     // Started before rendering, so progress the work reports at once is in the result.
     this.startProgress(live);
     const result = await this.render(live);
     this.emit(event, live.record, result);
-    await this.evictOverflow();
+    if (this.live.size > this.liveLimit) await this.evictOverflow();
     return result;
   }
 
-  private async persist(live: LiveFlow): Promise<void> {
+  /** Records where the flow is; returns the store's write when the store is durable. */
+  private persist(live: LiveFlow): Promise<void> | undefined {
     const snapshot = live.actor.getSnapshot();
     const ctx = snapshot.context as FlowMachineContext;
     const record = live.record;
@@ -571,8 +580,9 @@ export class FlowManager {
     // A non-durable store only needs the snapshot when the actor is evicted.
     if (this.store.durable) {
       record.snapshot = JSON.stringify(live.actor.getPersistedSnapshot());
-      await this.store.put(record);
+      return this.store.put(record);
     }
+    return undefined;
   }
 
   private async render(live: LiveFlow): Promise<FlowResult> {
@@ -724,15 +734,16 @@ export class FlowManager {
     });
     // Other flows for the same device or account are now pointless (Home Assistant aborts them too),
     // and so is a discovery that had no unique id, and, for a single instance, every other flow.
-    if (uniqueId !== null) await this.abortOthersWithUniqueId(record, uniqueId);
-    await this.abortOthersWithUniqueId(record, DEFAULT_DISCOVERY_UNIQUE_ID);
+    if (uniqueId !== null) this.abortOthersWithUniqueId(record, uniqueId);
+    this.abortOthersWithUniqueId(record, DEFAULT_DISCOVERY_UNIQUE_ID);
     if (live.flow.singleInstance) this.abortEach(this.index.values(), record, SINGLE_INSTANCE_ALLOWED);
-    void this.entries.reload(entry.entryId).catch(() => {});
+    if (this.entries.reloader) void this.entries.reload(entry.entryId).catch(() => {});
     const result: FlowResult = { ...base, type: 'create_entry', title: outcome.title, entry: summary(entry) };
     return result;
   }
 
-  private async abortOthersWithUniqueId(except: FlowRecord, uniqueId: string): Promise<void> {
+  private abortOthersWithUniqueId(except: FlowRecord, uniqueId: string): void {
+    if (!this.byUniqueId.has(`${except.handler}\0${uniqueId}`)) return;
     this.abortEach(this.flowsWithUniqueId(except.handler, uniqueId), except, 'already_configured');
   }
 
@@ -825,6 +836,7 @@ export class FlowManager {
   }
 
   private emit(type: FlowEventType, record: FlowRecord, result: FlowResult): void {
+    if (this.listeners.size === 0) return;
     const event: FlowEvent = {
       type,
       flowId: record.flowId,

@@ -40,7 +40,7 @@ export async function runStep(
   if (!step || step.kind === 'menu') throw new UnknownStep(flow.domain, stepId, 'no such step');
   const entry = context.entryId === undefined ? undefined : await host.getEntry(context.entryId);
   const state: StepState = {
-    ctx: structuredClone(context.ctx) as Json,
+    ctx: cloneJson(context.ctx),
     uniqueId: context.uniqueId,
     pendingAbort: undefined,
     signal,
@@ -58,9 +58,7 @@ export async function runStep(
     stepId,
     initData: context.initData,
     entry,
-    next(to) {
-      return { type: 'next', step: to };
-    },
+    next,
     createEntry({ title, data, options }) {
       if (context.source === 'reauth' || context.source === 'reconfigure') {
         throw new UnknownStep(
@@ -71,16 +69,8 @@ export async function runStep(
       }
       return { type: 'create_entry', title, data, ...(options ? { options } : {}) };
     },
-    abort(reason, placeholders) {
-      return { type: 'abort', reason, ...(placeholders ? { placeholders } : {}) };
-    },
-    showErrors(errors, placeholders) {
-      return {
-        type: 'errors',
-        errors: errors as Record<string, string>,
-        ...(placeholders ? { placeholders } : {}),
-      };
-    },
+    abort,
+    showErrors,
     progress(fraction) {
       host.reportProgress(context.flowId, Math.min(1, Math.max(0, fraction)));
     },
@@ -208,6 +198,67 @@ export async function runStep(
   if (outcome.type === 'errors' && input && typeof input === 'object')
     out.input = keptInput(flow, stepId, input as JsonObject);
   return out;
+}
+
+/**
+ * A copy of a flow context. Contexts are JSON by contract, so arrays and plain objects are copied by
+ * hand, several times faster than `structuredClone` on the small objects contexts are. Anything
+ * else (a Date, a Map, a cycle or a nesting deeper than any form needs) goes to `structuredClone`
+ * whole, as every context did before.
+ */
+export function cloneJson(value: Json): Json {
+  const copy = copyPlain(value, 0);
+  return copy === NOT_PLAIN ? structuredClone(value) : copy;
+}
+
+const NOT_PLAIN = Symbol('not plain JSON');
+const MAX_DEPTH = 64;
+
+function copyPlain(value: Json, depth: number): Json | typeof NOT_PLAIN {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return NOT_PLAIN;
+  if (Array.isArray(value)) {
+    const copy: Json[] = [];
+    for (const item of value) {
+      const inner = copyPlain(item, depth + 1);
+      if (inner === NOT_PLAIN) return NOT_PLAIN;
+      copy.push(inner);
+    }
+    return copy;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
+  const copy: { [key: string]: Json } = {};
+  for (const key of Object.keys(value)) {
+    const inner = copyPlain(value[key] as Json, depth + 1);
+    if (inner === NOT_PLAIN) return NOT_PLAIN;
+    // An own "__proto__" key stays a key (assigning it would set the copy's prototype).
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, {
+        value: inner,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copy[key] = inner;
+  }
+  return copy;
+}
+
+// The outcome makers that need nothing of the step are shared by every step (no closure each).
+function next(to: string): Outcome {
+  return { type: 'next', step: to };
+}
+
+function abort(reason: string, placeholders?: Record<string, string>): Outcome {
+  return { type: 'abort', reason, ...(placeholders ? { placeholders } : {}) };
+}
+
+function showErrors(errors: Partial<Record<string, string>>, placeholders?: Record<string, string>): Outcome {
+  return {
+    type: 'errors',
+    errors: errors as Record<string, string>,
+    ...(placeholders ? { placeholders } : {}),
+  };
 }
 
 /** What a step's API keeps of the step while it runs. */

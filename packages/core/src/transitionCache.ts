@@ -1,12 +1,5 @@
 import { type AnyStateMachine, getMicrosteps, initialTransition, type StateValue } from 'xstate';
-import {
-  CONTEXT_UPDATES,
-  type FlowEvent,
-  flowOutput,
-  initialContext,
-  STEP_DONE,
-  STEP_FAILED,
-} from './compileMachine.ts';
+import { CONTEXT_UPDATES, type FlowEvent, flowOutput, initialContext, STEP_DONE } from './compileMachine.ts';
 import type { FlowMachineContext, FlowMachineInput } from './machineContext.ts';
 import type { Outcome } from './outcome.ts';
 
@@ -42,7 +35,10 @@ interface Resolved {
  */
 export class TransitionCache {
   private readonly initial = new Map<string, Resolved>();
-  private readonly transitions = new Map<string, Resolved | null>();
+  /** Per state (by its key, `user.idle`), the transitions seen from it. */
+  private readonly nodes = new Map<string, Node>();
+  /** The same nodes by value object: states the cache made share theirs, so no key is built. */
+  private readonly byValue = new WeakMap<object, Node>();
 
   constructor(readonly machine: AnyStateMachine) {}
 
@@ -66,9 +62,19 @@ export class TransitionCache {
   /** The state after `event`; the same object when the event moves nothing. */
   next(state: FlowState, event: FlowEvent): FlowState {
     if (state.status !== 'active') return state;
-    const key = `${stateKey(state.value)}\u0000${eventKey(event)}`;
-    const resolved = this.transitions.get(key);
-    if (resolved === undefined || resolved === null) return this.resolve(key, state, event, resolved);
+    const node = this.nodeOf(state.value);
+    // The slot for this kind of event, looked up by strings the event already holds.
+    let slot: Map<string, Resolved | null>;
+    let key: string;
+    if (event.type === STEP_DONE) {
+      const o = event.output.outcome;
+      if (o.type === 'next') [slot, key] = [node.next, o.step];
+      else if (o.type === 'abort') [slot, key] = [node.abort, o.reason];
+      else [slot, key] = [node.done, o.type];
+    } else if (event.type === 'CHOOSE') [slot, key] = [node.choose, event.option];
+    else [slot, key] = [node.byType, event.type];
+    const resolved = slot.get(key);
+    if (resolved === undefined || resolved === null) return this.resolve(slot, key, state, event, resolved);
     if (resolved.ignored) return state;
     let context = state.context;
     for (const action of resolved.actions)
@@ -76,13 +82,32 @@ export class TransitionCache {
     return finish(resolved, context);
   }
 
+  private nodeOf(value: StateValue): Node {
+    const shared = typeof value === 'object' ? this.byValue.get(value) : undefined;
+    if (shared) return shared;
+    const key = stateKey(value);
+    let node = this.nodes.get(key);
+    if (!node) {
+      node = { byType: new Map(), choose: new Map(), next: new Map(), abort: new Map(), done: new Map() };
+      this.nodes.set(key, node);
+    }
+    if (typeof value === 'object') this.byValue.set(value, node);
+    return node;
+  }
+
   /** Asks XState, and caches the answer unless it is more than a target and context updates. */
-  private resolve(key: string, state: FlowState, event: FlowEvent, known: null | undefined): FlowState {
+  private resolve(
+    slot: Map<string, Resolved | null>,
+    key: string,
+    state: FlowState,
+    event: FlowEvent,
+    known: null | undefined,
+  ): FlowState {
     const snapshot = this.machine.resolveState({ value: state.value, context: state.context });
     const micro = getMicrosteps(this.machine, snapshot, event);
     const last = micro.at(-1)?.[0];
     if (!last) {
-      if (known === undefined) this.transitions.set(key, { ...IGNORED, value: state.value });
+      if (known === undefined) slot.set(key, { ...IGNORED, value: state.value });
       return state;
     }
     if (known === undefined) {
@@ -93,7 +118,7 @@ export class TransitionCache {
         micro.length === 1 &&
         micro[0]![1].length === 0 &&
         actions.every((a): a is keyof typeof CONTEXT_UPDATES => a !== undefined && a in CONTEXT_UPDATES);
-      this.transitions.set(
+      slot.set(
         key,
         cacheable
           ? {
@@ -107,6 +132,18 @@ export class TransitionCache {
     }
     return fromSnapshot(last);
   }
+}
+
+/** What a flow machine's guards read of an event decides the slot: its type, outcome and detail. */
+interface Node {
+  /** SUBMIT, step.failed and any other event, by type. */
+  byType: Map<string, Resolved | null>;
+  /** CHOOSE, by option. */
+  choose: Map<string, Resolved | null>;
+  /** step.done going to a step, by step; aborting, by reason; any other outcome, by its type. */
+  next: Map<string, Resolved | null>;
+  abort: Map<string, Resolved | null>;
+  done: Map<string, Resolved | null>;
 }
 
 const IGNORED: Omit<Resolved, 'value'> = { status: 'active', actions: [], ignored: true };
@@ -143,24 +180,4 @@ function stateKey(value: StateValue): string {
     return typeof sub === 'string' ? `${top}.${sub}` : JSON.stringify(value);
   }
   return '';
-}
-
-/** What a flow machine's guards read of an event, and nothing else. */
-function eventKey(event: FlowEvent): string {
-  switch (event.type) {
-    case STEP_DONE: {
-      const o = event.output.outcome;
-      return o.type === 'next'
-        ? `done\u0000next\u0000${o.step}`
-        : o.type === 'abort'
-          ? `done\u0000abort\u0000${o.reason}`
-          : `done\u0000${o.type}`;
-    }
-    case STEP_FAILED:
-      return 'failed';
-    case 'CHOOSE':
-      return `choose\u0000${event.option}`;
-    default:
-      return event.type;
-  }
 }

@@ -191,7 +191,9 @@ describe('entry runtime: what starts a reauth, and what must not', () => {
     await w.runtime.refresh(b.entryId);
     expect(w.reauthFlows()).toHaveLength(2);
     await w.manager.entries.remove(a.entryId);
-    await w.manager.idle();
+    // The runtime aborts the flow in its background work (after unloading the entry): wait for it,
+    // not only for the manager's queue, which may be empty before that work reaches it.
+    await w.runtime.idle();
     expect(w.reauthFlows().map((f) => f.entryId)).toEqual([b.entryId]);
     await w.runtime.reload(b.entryId);
     await w.manager.idle();

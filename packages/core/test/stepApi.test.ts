@@ -77,3 +77,24 @@ describe('the step API', () => {
     expect(signals[0]).not.toBe(signals[1]);
   });
 });
+
+describe('cloneJson (a step works on a copy of the flow context)', () => {
+  it('copies JSON deeply, keeps an own "__proto__" key a key, and hands anything else to structuredClone', async () => {
+    const { cloneJson } = await import('../src/stepRunner.ts');
+    const json = JSON.parse('{"a":[1,{"b":null}],"__proto__":{"polluted":true}}');
+    const copy = cloneJson(json) as Record<string, unknown>;
+    expect(copy).toEqual(json);
+    expect(copy.a).not.toBe(json.a);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.hasOwn(copy, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const odd = { when: new Date(0), deep: [[[[]]]] } as never;
+    const oddCopy = cloneJson(odd) as { when: Date };
+    expect(oddCopy.when).toBeInstanceOf(Date);
+    expect(oddCopy.when).not.toBe((odd as { when: Date }).when);
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    const cycleCopy = cloneJson(cyclic as never) as Record<string, unknown>;
+    expect(cycleCopy.self).toBe(cycleCopy);
+  });
+});
