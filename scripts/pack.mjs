@@ -14,6 +14,7 @@ export const PUBLIC_PACKAGES = [
   'testing',
   'fordpass',
   'ford-simulator',
+  'postgres',
 ];
 const repo = resolve(import.meta.dirname, '..');
 const dest = resolve(process.argv[2] ?? join(repo, '.packages'));

@@ -5,11 +5,13 @@ import { FlowError } from './errors.ts';
 import { randomId } from './ids.ts';
 import type { JsonObject, Source } from './types.ts';
 
-export type EntryEvent =
+/** `remote`: another instance sharing the store made the change (see `applyRemote`). */
+export type EntryEvent = (
   | { type: 'entry_added'; entry: ConfigEntry }
   | { type: 'entry_updated'; entry: ConfigEntry }
   | { type: 'entry_removed'; entry: ConfigEntry }
-  | { type: 'entry_state'; entry: ConfigEntry; previous: EntryState };
+  | { type: 'entry_state'; entry: ConfigEntry; previous: EntryState }
+) & { remote?: boolean };
 
 export class UnknownEntry extends FlowError {
   constructor(readonly entryId: string) {
@@ -149,6 +151,27 @@ export class ConfigEntries {
   private putUnlessRemoved(entry: ConfigEntry): void {
     if (!this.entries.has(entry.entryId)) throw new UnknownEntry(entry.entryId);
     this.put(entry);
+  }
+
+  /**
+   * Another instance changed an entry in the shared store: this registry takes the row as it is now
+   * (`undefined`: deleted) and tells its subscribers, with `remote: true`.
+   */
+  applyRemote(entryId: string, entry: ConfigEntry | undefined): void {
+    const current = this.entries.get(entryId);
+    if (!entry) {
+      if (!current) return;
+      this.entries.delete(entryId);
+      if (current.uniqueId != null) this.byUniqueId.delete(`${current.domain}\0${current.uniqueId}`);
+      this.emit({ type: 'entry_removed', entry: current, remote: true });
+      return;
+    }
+    if (current && JSON.stringify(current) === JSON.stringify(entry)) return;
+    this.put(entry);
+    if (!current) this.emit({ type: 'entry_added', entry, remote: true });
+    else if (current.state !== entry.state || current.reason !== entry.reason)
+      this.emit({ type: 'entry_state', entry, previous: current.state, remote: true });
+    else this.emit({ type: 'entry_updated', entry, remote: true });
   }
 
   async reload(entryId: string): Promise<void> {

@@ -21,8 +21,19 @@ export interface EntryStatus {
   nextAttemptAt: number | undefined;
 }
 
+/**
+ * Which instance runs (sets up and polls) an entry when several share one store: a lease, say. An
+ * entry is set up only after `claim` succeeds, and `release`d when it is unloaded.
+ */
+export interface EntryOwnership {
+  claim(entryId: string): Promise<boolean>;
+  release(entryId: string): Promise<void>;
+}
+
 export interface EntryRuntimeOptions {
   manager: FlowManager;
+  /** Absent: this runtime runs every entry (one process). */
+  ownership?: EntryOwnership;
   integrations: Integration<any>[];
   clock?: Clock;
   lock?: Lock;
@@ -63,6 +74,7 @@ export class EntryRuntime {
   private readonly integrations = new Map<string, Integration<any>>();
   private readonly clock: Clock;
   private readonly lock: Lock;
+  private readonly ownership: EntryOwnership | undefined;
   private readonly slots = new Map<string, Slot>();
   private readonly reauthSuccesses = new Map<string, number[]>();
   private readonly opts: Required<
@@ -82,6 +94,7 @@ export class EntryRuntime {
     this.manager = opts.manager;
     this.clock = opts.clock ?? systemClock;
     this.lock = opts.lock ?? new InProcessLock();
+    this.ownership = opts.ownership;
     for (const i of opts.integrations) this.integrations.set(i.flow.domain, i);
     this.opts = {
       baseMs: opts.backoff?.baseMs ?? 5_000,
@@ -270,6 +283,8 @@ export class EntryRuntime {
     // An unload that failed left the integration holding its resources: never set it up twice.
     if (entry.state === 'failed_unload' && this.slots.get(entryId)?.handle !== undefined)
       return 'failed_unload';
+    // Another instance runs it (its lease is live): nothing to do here.
+    if (this.ownership && !(await this.ownership.claim(entryId))) return entry.state;
 
     const migrated = await this.migrate(entry, integration);
     if (!migrated) return 'migration_error';
@@ -328,6 +343,7 @@ export class EntryRuntime {
     slot.abort = new AbortController();
     const current = this.manager.entries.get(entryId);
     if (current && current.state !== 'not_loaded') await this.manager.entries.setState(entryId, 'not_loaded');
+    await this.ownership?.release(entryId).catch(() => {});
     return true;
   }
 

@@ -35,6 +35,8 @@ export interface FlowEvent {
   entryId?: string;
   /** The flow's result after the change (for `progress`: the current progress result). */
   result: FlowResult;
+  /** Set on an event another instance sharing the store reported (see `applyRemote`). */
+  remote?: boolean;
 }
 
 export interface FlowManagerOptions {
@@ -278,7 +280,7 @@ export class FlowManager {
       this.uncollected.delete(flowId);
       return ended.result;
     }
-    if (!this.index.has(flowId)) throw new UnknownFlow(flowId);
+    if (!this.index.has(flowId) && !(await this.adopt(flowId))) throw new UnknownFlow(flowId);
     return this.serial(flowId, async () => {
       // A live flow's next step costs no revive (and no promise for one).
       const existing = this.live.get(flowId);
@@ -359,7 +361,7 @@ export class FlowManager {
    * `false` when the flow ended by itself (e.g. created its entry) before the abort's turn came.
    */
   async abort(flowId: string, reason = 'user_aborted'): Promise<boolean> {
-    if (!this.index.has(flowId)) throw new UnknownFlow(flowId);
+    if (!this.index.has(flowId) && !(await this.adopt(flowId))) throw new UnknownFlow(flowId);
     return this.serial(flowId, async () => {
       const record = this.index.get(flowId);
       if (!record) return false;
@@ -374,9 +376,7 @@ export class FlowManager {
   }
 
   /** Flows in progress, optionally filtered. */
-  list(
-    filter: FlowFilter = {},
-  ): {
+  list(filter: FlowFilter = {}): {
     flowId: string;
     handler: string;
     source: Source;
@@ -427,6 +427,53 @@ export class FlowManager {
       await new Promise((resolve) => setImmediate(resolve));
     }
     await this.store.flush?.();
+  }
+
+  /**
+   * Indexes a flow another instance sharing the (durable) store started, so it can be continued
+   * here; false when the store has no such flow, or one of another definition version.
+   */
+  async adopt(flowId: string): Promise<boolean> {
+    if (this.index.has(flowId)) return true;
+    if (!this.store.durable) return false;
+    const record = await this.store.get(flowId);
+    const flow = record && this.definitionFor(record);
+    if (!record || !flow || flow.version !== record.version) return false;
+    // A step here may have indexed it while the store answered.
+    if (!this.index.has(flowId)) this.indexRecord(record);
+    return true;
+  }
+
+  /**
+   * Another instance sharing the store moved a flow: what this one holds of it is stale. Its live
+   * actor is dropped (the store has the newer snapshot) and the flow re-read, or forgotten when it
+   * ended there; then this instance's subscribers hear the event (with `remote: true`).
+   */
+  async applyRemote(event: FlowEvent): Promise<void> {
+    if (event.type !== 'progress') {
+      await this.serial(event.flowId, async () => {
+        this.forget(event.flowId);
+        if (event.type !== 'ended') await this.adopt(event.flowId);
+      });
+    }
+    this.notify({ ...event, remote: true });
+  }
+
+  /** Drops a flow from memory only: the store is another instance's to change. */
+  private forget(flowId: string): void {
+    const record = this.index.get(flowId);
+    const live = this.live.get(flowId);
+    if (record) {
+      this.untagUniqueId(record);
+      const left = (this.perHandler.get(record.handler) ?? 1) - 1;
+      if (left > 0) this.perHandler.set(record.handler, left);
+      else this.perHandler.delete(record.handler);
+    }
+    this.index.delete(flowId);
+    this.live.delete(flowId);
+    this.progressFraction.delete(flowId);
+    live?.progress?.abort();
+    live?.actor.stop();
   }
 
   // ---- internals ----
@@ -845,6 +892,10 @@ export class FlowManager {
       result,
     };
     if (record.entryId !== undefined) event.entryId = record.entryId;
+    this.notify(event);
+  }
+
+  private notify(event: FlowEvent): void {
     for (const l of this.listeners) {
       try {
         l(event);

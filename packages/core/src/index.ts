@@ -14,6 +14,7 @@ export {
 } from './defineConfigFlow.ts';
 export {
   type Availability,
+  type EntryOwnership,
   EntryRuntime,
   type EntryRuntimeOptions,
   type EntryStatus,

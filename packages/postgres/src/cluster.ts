@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Clock,
+  type ConfigEntries,
+  type EntryOwnership,
+  type EntryRuntime,
+  type FlowManager,
+  systemClock,
+} from '@configflow/core';
+import pg from 'pg';
+import { migrate } from './migrations.ts';
+import type { Notice } from './notice.ts';
+import { PgEntryStore } from './pgEntryStore.ts';
+import { PgEvents } from './pgEvents.ts';
+import { PgFlowStore } from './pgFlowStore.ts';
+import { PgLeases } from './pgLeases.ts';
+import { PgLock } from './pgLock.ts';
+
+export interface PgClusterOptions {
+  /** `postgres://user:password@host:port/database`. */
+  url: string;
+  /** This instance's name in leases (default: a random id per process). */
+  instance?: string;
+  /** How long an entry's polling stays an instance's without a renewal (default 30 s). */
+  leaseMs?: number;
+  /** Timers for lease renewals (a fake clock in tests). */
+  clock?: Clock;
+  /** Lease time (default: the database's clock, shared by every instance). */
+  now?: () => number;
+  /** Connections this instance opens at most (default 10). */
+  poolSize?: number;
+  log?: (line: string) => void;
+}
+
+/** The parts one instance runs on, plus what joins them to the other instances. */
+export interface PgCluster {
+  readonly instance: string;
+  readonly pool: pg.Pool;
+  readonly entryStore: PgEntryStore;
+  readonly flowStore: PgFlowStore;
+  readonly lock: PgLock;
+  readonly leases: PgLeases;
+  readonly events: PgEvents;
+  /** Entry ownership by lease, for `EntryRuntime`'s `ownership`. */
+  readonly ownership: EntryOwnership;
+  /** Entries this instance runs now. */
+  owned(): string[];
+  /** Joins an instance's registry, manager and runtime to the others (before they start). */
+  attach(app: { entries: ConfigEntries; manager: FlowManager; runtime: EntryRuntime }): void;
+  /** Renews this instance's leases and takes over entries whose owner stopped renewing. */
+  tick(): Promise<void>;
+  /** Waits until every notice received so far has been applied: for tests. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const entryKey = (entryId: string) => `entry:${entryId}`;
+
+/**
+ * Opens (and migrates) the shared database. Locks are advisory locks; each entry's polling is a
+ * lease renewed every third of its period, and taken over by a live instance once it lapses;
+ * changes reach the other instances by LISTEN/NOTIFY.
+ */
+export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> {
+  const instance = opts.instance ?? randomUUID();
+  const clock = opts.clock ?? systemClock;
+  const leaseMs = opts.leaseMs ?? 30_000;
+  const log = opts.log ?? (() => {});
+  // Named after the instance, so pg_stat_activity tells the instances' connections apart.
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    application_name: instance.slice(0, 63),
+  });
+  // An idle connection that fails (the server restarted) must not crash the process.
+  pool.on('error', (error) => log(`configflow: a database connection failed: ${error.message}`));
+  await migrate(pool);
+  let app: { entries: ConfigEntries; manager: FlowManager; runtime: EntryRuntime } | undefined;
+  const entryStore = new PgEntryStore(pool, instance);
+  const flowStore = new PgFlowStore(pool);
+  const leases = new PgLeases(pool, instance, { ttlMs: leaseMs, ...(opts.now ? { now: opts.now } : {}) });
+  // Under the reauth lock: a reauth flow another instance opened must be seen before deciding.
+  const lock = new PgLock(pool, async (key) => {
+    if (!app || !key.startsWith('reauth:')) return;
+    const { rows } = await pool.query<{ flow_id: string }>(
+      `SELECT flow_id FROM configflow_flows WHERE body->>'source' = 'reauth'`,
+    );
+    for (const r of rows) await app.manager.adopt(r.flow_id);
+  });
+  const held = new Set<string>();
+  const ownership: EntryOwnership = {
+    async claim(entryId) {
+      const lease = await leases.acquire(entryKey(entryId));
+      if (lease) held.add(entryId);
+      return lease !== undefined;
+    },
+    async release(entryId) {
+      if (!held.delete(entryId)) return;
+      await leases.release(entryKey(entryId));
+    },
+  };
+
+  // Notices are applied one at a time, in arrival order, so an older read never lands after a newer one.
+  let queue: Promise<void> = Promise.resolve();
+  const apply = (notice: Notice) => {
+    queue = queue
+      .then(() => handle(notice))
+      .catch((error: unknown) => log(`configflow: cluster notice: ${String(error)}`));
+  };
+  const handle = async (notice: Notice) => {
+    if (!app) return;
+    if (notice.kind === 'entry') {
+      app.entries.applyRemote(notice.id, await entryStore.get(notice.id));
+      return;
+    }
+    const event = await events.readFlowEvent(notice.event);
+    if (!event) return;
+    await app.manager.applyRemote(event);
+    // A reauth or reconfigure ended elsewhere changed the entry: its owner sets it up again.
+    if (event.type === 'ended' && event.entryId && held.has(event.entryId))
+      void app.runtime.reload(event.entryId).catch(() => {});
+  };
+  const resync = () => {
+    queue = queue.then(async () => {
+      if (!app) return;
+      const rows = await entryStore.loadAll();
+      const ids = new Set(rows.map((e) => e.entryId));
+      for (const e of app.entries.list())
+        if (!ids.has(e.entryId)) app.entries.applyRemote(e.entryId, undefined);
+      for (const e of rows) app.entries.applyRemote(e.entryId, e);
+    });
+  };
+  const events = new PgEvents(opts.url, pool, instance, { onResync: resync, log });
+  events.on(apply);
+  await events.start();
+
+  let timer: unknown;
+  let closed = false;
+  const unsubscribe: (() => void)[] = [];
+
+  const tick = async () => {
+    if (!app) return;
+    const runtime = app.runtime;
+    for (const entryId of [...held]) {
+      if (await leases.acquire(entryKey(entryId))) continue;
+      // Taken over while this instance could not renew (paused, cut off): stop running it.
+      held.delete(entryId);
+      await runtime.unload(entryId).catch(() => {});
+    }
+    const now = opts.now?.() ?? null;
+    const { rows } = await pool.query<{ entry_id: string }>(
+      `SELECT e.entry_id FROM configflow_entries e
+       LEFT JOIN configflow_leases l ON l.key = 'entry:' || e.entry_id
+       WHERE l.key IS NULL OR l.expires_at <= COALESCE($1::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)`,
+      [now],
+    );
+    for (const { entry_id } of rows) {
+      const entry = app.entries.get(entry_id);
+      if (!entry || entry.source === 'ignore') continue;
+      await runtime.setup(entry_id).catch(() => {});
+    }
+  };
+  const schedule = () => {
+    if (closed) return;
+    timer = clock.setTimeout(
+      () => {
+        void tick()
+          .catch((error: unknown) => log(`configflow: lease renewal failed: ${String(error)}`))
+          .finally(schedule);
+      },
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
+  };
+
+  return {
+    instance,
+    pool,
+    entryStore,
+    flowStore,
+    lock,
+    leases,
+    events,
+    ownership,
+    owned: () => [...held],
+    attach(target) {
+      app = target;
+      unsubscribe.push(
+        target.manager.subscribe((event) => {
+          if (event.remote) return;
+          void events
+            .publishFlow(event)
+            .catch((error: unknown) => log(`configflow: cluster event: ${String(error)}`));
+        }),
+      );
+      schedule();
+    },
+    tick,
+    settled: async () => {
+      let seen: Promise<void> | undefined;
+      while (seen !== queue) {
+        seen = queue;
+        await queue;
+      }
+    },
+    async close() {
+      closed = true;
+      if (timer !== undefined) clock.clearTimeout(timer);
+      for (const u of unsubscribe.splice(0)) u();
+      await events.stop();
+      await queue;
+      await pool.end();
+    },
+  };
+}

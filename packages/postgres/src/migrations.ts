@@ -1,0 +1,65 @@
+import type pg from 'pg';
+
+/**
+ * The schema, one step per version; a database is moved forward step by step, in one transaction,
+ * under an advisory lock so instances starting together migrate it once. Steps are never edited
+ * once released: a change is a new step.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: entries, flows in progress, leases, relayed events.
+  `CREATE TABLE configflow_entries (
+     entry_id text PRIMARY KEY,
+     body jsonb NOT NULL,
+     updated_at timestamptz NOT NULL DEFAULT now()
+   );
+   CREATE TABLE configflow_flows (
+     flow_id text PRIMARY KEY,
+     body jsonb NOT NULL,
+     updated_at timestamptz NOT NULL DEFAULT now()
+   );
+   CREATE TABLE configflow_leases (
+     key text PRIMARY KEY,
+     owner text NOT NULL,
+     fence bigint NOT NULL,
+     expires_at bigint NOT NULL
+   );
+   CREATE TABLE configflow_events (
+     id bigserial PRIMARY KEY,
+     body jsonb NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now()
+   );`,
+];
+
+/** Any constant: the advisory lock key that serialises migrations across instances. */
+const MIGRATION_LOCK = 7_311_218;
+
+/** Brings the database to the newest schema; returns the versions it applied. */
+export async function migrate(pool: pg.Pool): Promise<number[]> {
+  const client = await pool.connect();
+  const applied: number[] = [];
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS configflow_migrations (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const { rows } = await client.query<{ v: number | null }>(
+      'SELECT max(version) AS v FROM configflow_migrations',
+    );
+    const current = rows[0]?.v ?? 0;
+    if (current > MIGRATIONS.length)
+      throw new Error(`database schema version ${current} is newer than this program (${MIGRATIONS.length})`);
+    for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+      await client.query(MIGRATIONS[version - 1]!);
+      await client.query('INSERT INTO configflow_migrations (version) VALUES ($1)', [version]);
+      applied.push(version);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+  return applied;
+}
