@@ -20,7 +20,7 @@ export interface EngineRow {
 }
 
 /** Resolves when the actor is waiting for input again (not inside a step's running handler). */
-function settled(actor: AnyActorRef): Promise<void> {
+export function settled(actor: AnyActorRef): Promise<void> {
   const busy = (s: { status: string; value: unknown }) =>
     s.status === 'active' &&
     typeof s.value === 'object' &&

@@ -29,9 +29,19 @@ export interface HttpResult {
   errors: number;
 }
 
-async function startServe(dataDir: string): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], {
+/** Which `configflow` serves: the repository's tsx path by default, or a compiled bin in its project. */
+export interface ServeCommand {
+  bin: string;
+  cwd?: string;
+}
+
+async function startServe(
+  dataDir: string,
+  command: ServeCommand,
+): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [command.bin, 'serve', '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    ...(command.cwd ? { cwd: command.cwd } : {}),
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -81,11 +91,15 @@ function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-async function runHttp(opts: { seconds?: number; connections?: number }): Promise<HttpResult[]> {
+export async function runHttp(opts: {
+  seconds?: number;
+  connections?: number;
+  command?: ServeCommand;
+}): Promise<HttpResult[]> {
   const seconds = opts.seconds ?? 10;
   const connections = opts.connections ?? 16;
   const dataDir = mkdtempSync(join(tmpdir(), 'cf-http-'));
-  const { url, proc } = await startServe(dataDir);
+  const { url, proc } = await startServe(dataDir, opts.command ?? { bin: cli });
   try {
     // One flow per connection, created up front; each connection then steps its own flow.
     const flows: string[] = [];

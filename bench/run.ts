@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { type CompiledCli, run as cliColdStart, setupCompiled } from './cliColdStart.bench.ts';
 import { run as coldStart } from './coldStart.bench.ts';
 import { run as engine } from './engine.bench.ts';
 import { run as forms } from './forms.bench.ts';
-import { run as http } from './http.bench.ts';
+import { run as homeAssistant, notes as homeAssistantNotes } from './homeAssistant.bench.ts';
+import { run as http, runHttp } from './http.bench.ts';
 
 export interface Row {
   name: string;
@@ -21,6 +23,10 @@ export interface Row {
 
 const quick = process.argv.includes('--quick');
 const rows: Row[] = [];
+/** Lines printed under the table (what could not be measured here, and why). */
+const notes: string[] = [];
+/** The compiled CLI (packed and npm-installed), shared by the cold-start and HTTP suites. */
+let compiled: CompiledCli | undefined;
 const suites: { name: string; run: () => Promise<Row[]> }[] = [
   {
     name: 'engine',
@@ -29,6 +35,56 @@ const suites: { name: string; run: () => Promise<Row[]> }[] = [
         ...r,
         higherIsBetter: r.unit === 'steps/s',
       })),
+  },
+  {
+    name: 'issue 17 flow (user {host, name} → confirm → create_entry)',
+    run: async () => {
+      const r = await homeAssistant(quick ? { flows: 5_000, rounds: 3, idleFlows: 2_000 } : {});
+      notes.push(...homeAssistantNotes(r));
+      const bare = 'issue 17 flow: bare XState actor, steps/s';
+      const ha = 'issue 17 flow: Home Assistant FlowManager, steps/s';
+      const haHeap = 'issue 17 flow: Home Assistant, heap per flow waiting at confirm';
+      const rows: Row[] = [];
+      if (r.homeAssistant) {
+        rows.push(
+          { name: ha, value: r.homeAssistant.stepsPerSec, unit: 'steps/s', higherIsBetter: true },
+          { name: haHeap, value: r.homeAssistant.bytesPerIdleFlow, unit: 'B', higherIsBetter: false },
+        );
+      }
+      rows.push(
+        { name: bare, value: r.bare, unit: 'steps/s', higherIsBetter: true },
+        {
+          name: 'issue 17 flow: FlowManager, steps/s',
+          value: r.manager,
+          unit: 'steps/s',
+          higherIsBetter: true,
+          baseline: bare,
+        },
+        {
+          name: 'issue 17 flow: FlowManager, µs per step',
+          value: Math.round(1e7 / r.manager) / 10,
+          unit: 'µs',
+          higherIsBetter: false,
+        },
+        {
+          name: 'issue 17 flow: FlowManager, heap per flow waiting at confirm',
+          value: r.managerBytesPerIdleFlow,
+          unit: 'B',
+          higherIsBetter: false,
+          ...(r.homeAssistant ? { baseline: haHeap } : {}),
+        },
+      );
+      // Against Home Assistant's steps/s in this same run (cost above 1: slower than Home Assistant).
+      if (r.homeAssistant)
+        rows.push({
+          name: 'issue 17 flow: FlowManager vs Home Assistant, steps/s',
+          value: r.manager,
+          unit: 'steps/s',
+          higherIsBetter: true,
+          baseline: ha,
+        });
+      return rows;
+    },
   },
   {
     name: 'forms',
@@ -65,6 +121,37 @@ const suites: { name: string; run: () => Promise<Row[]> }[] = [
     },
   },
   {
+    name: 'cold start of the CLI (compiled build against the tsx path)',
+    run: async () => {
+      compiled = setupCompiled();
+      const r = await cliColdStart(compiled, quick ? 3 : 7);
+      notes.push(
+        `CLI cold start: the compiled side is scripts/pack.mjs's tarballs npm-installed into a temp project with hello compiled by tsc (setup ${r.setupSeconds} s, not counted); the tsx side is node packages/cli/bin/configflow.js in examples/hello. Whole processes, spawn to exit or to the listening line.`,
+      );
+      const rows: Row[] = [
+        { name: 'cold start: node -e "" (the floor)', value: r.nodeMs, unit: 'ms', higherIsBetter: false },
+      ];
+      for (const [name, v] of [
+        ['configflow --help', r.helpMs],
+        ['configflow viz hello', r.vizMs],
+        ['configflow serve, until listening', r.serveMs],
+      ] as const) {
+        const tsx = `cold start: ${name}, tsx path`;
+        rows.push(
+          { name: tsx, value: v.tsx, unit: 'ms', higherIsBetter: false },
+          {
+            name: `cold start: ${name}, compiled`,
+            value: v.compiled,
+            unit: 'ms',
+            higherIsBetter: false,
+            baseline: tsx,
+          },
+        );
+      }
+      return rows;
+    },
+  },
+  {
     name: 'http',
     run: async () => {
       const result = await http({ seconds: quick ? 5 : 10 });
@@ -88,14 +175,46 @@ const suites: { name: string; run: () => Promise<Row[]> }[] = [
         unit: 'steps/s',
         higherIsBetter: true,
       });
+      // The same step against the compiled build's serve (hello only, from the cold-start project).
+      if (compiled) {
+        const [, built] = await runHttp({
+          seconds: quick ? 5 : 10,
+          command: { bin: compiled.bin, cwd: compiled.cwd },
+        });
+        rows.push(
+          {
+            name: 'HTTP, compiled build: flow step (POST /api/flows/:id), req/s',
+            value: built!.requestsPerSec,
+            unit: 'req/s',
+            higherIsBetter: true,
+            baseline: `${step!.name}, req/s`,
+          },
+          {
+            name: 'HTTP, compiled build: flow step, p50',
+            value: built!.p50Ms,
+            unit: 'ms',
+            higherIsBetter: false,
+          },
+          {
+            name: 'HTTP, compiled build: flow step, p99',
+            value: built!.p99Ms,
+            unit: 'ms',
+            higherIsBetter: false,
+          },
+        );
+      }
       return rows;
     },
   },
 ];
 
-for (const suite of suites) {
-  process.stderr.write(`bench: ${suite.name}…\n`);
-  rows.push(...(await suite.run()));
+try {
+  for (const suite of suites) {
+    process.stderr.write(`bench: ${suite.name}…\n`);
+    rows.push(...(await suite.run()));
+  }
+} finally {
+  compiled?.dispose();
 }
 
 /** Cost ratio against the baseline: > 1 means this row costs more than its baseline. */
@@ -127,6 +246,7 @@ function cpuName(): string {
   }
 }
 
+for (const note of notes) console.log(`\n${note}`);
 console.log(
   `\nNode ${process.version}, ${cpus().length} × ${cpuName()}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
 );
