@@ -9,7 +9,8 @@ import {
   MemoryEntryStore,
   MemoryFlowStore,
 } from '@configflow/core';
-import type { IntegrationContext } from './config.ts';
+import type { PgCluster } from '@configflow/postgres';
+import type { IntegrationContext, StoreOption } from './config.ts';
 import { lockDataDir } from './dataDirLock.ts';
 
 /** What an app runs: its integrations, and what it started for them (stopped on close). */
@@ -25,8 +26,11 @@ export interface AppOptions {
   dataDir: string;
   /** Makes the integrations once the data dir is held: a user's config, or the built-in demo. */
   setup(ctx: IntegrationContext): Promise<AppSetup>;
-  /** `file` (the default): entries.json and flows.json in the data dir; `memory`: nothing kept. */
-  store?: 'file' | 'memory';
+  /**
+   * `file` (the default): entries.json and flows.json in the data dir; `memory`: nothing kept; a
+   * `postgres://…` URL: entries and flows in that database, shared with the other servers on it.
+   */
+  store?: StoreOption;
   log?: (line: string) => void;
 }
 
@@ -47,22 +51,39 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const unlock = await lockDataDir(dataDir);
   const log = opts.log ?? (() => {});
   let setup: AppSetup | undefined;
+  let cluster: PgCluster | undefined;
   try {
     setup = await opts.setup({ dataDir, log });
     const memory = opts.store === 'memory';
+    if (opts.store?.startsWith('postgres')) {
+      // Loaded only for a cluster: a file or memory store never opens the pg client.
+      const { openPgCluster } = await import('@configflow/postgres');
+      cluster = await openPgCluster({ url: opts.store, log });
+    }
     const entries = new ConfigEntries({
-      store: memory ? new MemoryEntryStore() : new JsonFileEntryStore(join(dataDir, 'entries.json')),
+      store:
+        cluster?.entryStore ??
+        (memory ? new MemoryEntryStore() : new JsonFileEntryStore(join(dataDir, 'entries.json'))),
     });
     await entries.load();
     const manager = new FlowManager({
       flows: setup.integrations.map((i) => i.flow),
       entries,
-      store: memory ? new MemoryFlowStore() : new JsonFileFlowStore(join(dataDir, 'flows.json')),
+      store:
+        cluster?.flowStore ??
+        (memory ? new MemoryFlowStore() : new JsonFileFlowStore(join(dataDir, 'flows.json'))),
     });
-    const runtime = new EntryRuntime({ manager, integrations: setup.integrations, log });
+    const runtime = new EntryRuntime({
+      manager,
+      integrations: setup.integrations,
+      log,
+      ...(cluster ? { lock: cluster.lock, ownership: cluster.ownership } : {}),
+    });
+    cluster?.attach({ entries, manager, runtime });
     await manager.start();
     await runtime.start();
     const started = setup;
+    const joined = cluster;
     return {
       manager,
       entries,
@@ -74,11 +95,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await runtime.stop();
         await manager.stop();
         await entries.flush();
+        await joined?.close();
         await started.close?.();
         await unlock();
       },
     };
   } catch (error) {
+    await cluster?.close().catch(() => {});
     await setup?.close?.();
     await unlock();
     throw error;

@@ -27,14 +27,29 @@ export interface ConfigflowConfig {
   /** `serve`'s TCP port (default 8123) and interface (default 127.0.0.1). */
   port?: number;
   host?: string;
-  /** Where flows and entries are kept: `file` (JSON files in the data dir, the default) or `memory`. */
-  store?: 'file' | 'memory';
+  /**
+   * Where flows and entries are kept: `file` (JSON files in the data dir, the default), `memory`, or a
+   * `postgres://…` URL, which several servers share (see docs/deployment.md).
+   */
+  store?: StoreOption;
   auth?: {
     /** Require `Authorization: Bearer <token>` on /api. */
     token?: string;
     /** Host names, besides loopback ones, that browsers may reach the server by (a reverse proxy's). */
     allowedHosts?: string[];
   };
+}
+
+/** `file`, `memory`, or a PostgreSQL URL (`postgres://user:password@host:5432/database`). */
+export type StoreOption = 'file' | 'memory' | `postgres://${string}` | `postgresql://${string}`;
+
+/** Whether a value names a store (`--store`, the config's `store`). */
+export function isStoreOption(value: unknown): value is StoreOption {
+  return (
+    value === 'file' ||
+    value === 'memory' ||
+    (typeof value === 'string' && /^postgres(ql)?:\/\/./.test(value))
+  );
 }
 
 /** Identity, for the types: `export default defineConfig({ integrations: ['./src/integration.ts'] })`. */
@@ -120,8 +135,8 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   );
   check(config.host === undefined || typeof config.host === 'string', '`host` must be a string');
   check(
-    config.store === undefined || config.store === 'file' || config.store === 'memory',
-    '`store` must be "file" or "memory"',
+    config.store === undefined || isStoreOption(config.store),
+    '`store` must be "file", "memory" or a postgres:// URL',
   );
   check(config.auth === undefined || typeof config.auth === 'object', '`auth` must be an object');
   check(

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config.ts';
+import { ConfigError, isStoreOption, type StoreOption } from '../config.ts';
 import { DataDirInUse } from '../dataDirLock.ts';
 import type { FordBackend } from '../demo.ts';
 import { loadProject } from '../project.ts';
@@ -19,6 +19,8 @@ Options:
   --port N             TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDR          interface to bind (default ${DEFAULT_HOST}: this machine only)
   --data-dir DIR       entries, flows in progress and token stores (default .configflow)
+  --store STORE        file (JSON in the data dir, the default), memory, or postgres://…
+                       (several servers on one PostgreSQL: see docs/deployment.md)
   --token T            require "Authorization: Bearer T" on /api (or set CONFIGFLOW_TOKEN)
   --allowed-host NAME  a host name browsers may use besides loopback ones (repeatable)
   --allow-remote-without-token
@@ -69,6 +71,8 @@ export async function run(argv: string[]): Promise<number> {
     ford = fordBackend(values);
     flagPort = port('port', values.port);
     if (values.token === '') throw new UsageError('--token must not be empty');
+    if (values.store !== undefined && !isStoreOption(values.store))
+      throw new UsageError('--store must be file, memory or a postgres:// URL');
   } catch (error) {
     return fail((error as Error).message);
   }
@@ -107,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
     app = await createApp({
       dataDir: project.dataDir,
       setup: project.setup,
-      ...(config.store ? { store: config.store } : {}),
+      ...((values.store ?? config.store) ? { store: (values.store as StoreOption) ?? config.store } : {}),
       log,
     });
   } catch (error) {
@@ -164,6 +168,7 @@ function parse(argv: string[]) {
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
+      store: { type: 'string' },
       token: { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
       'allow-remote-without-token': { type: 'boolean' },
