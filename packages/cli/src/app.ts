@@ -10,7 +10,7 @@ import {
   MemoryFlowStore,
 } from '@configflow/core';
 import type { PgCluster } from '@configflow/postgres';
-import type { IntegrationContext, StoreOption } from './config.ts';
+import { ConfigError, type IntegrationContext, type StoreOption } from './config.ts';
 import { lockDataDir } from './dataDirLock.ts';
 
 /** What an app runs: its integrations, and what it started for them (stopped on close). */
@@ -53,13 +53,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let setup: AppSetup | undefined;
   let cluster: PgCluster | undefined;
   try {
-    setup = await opts.setup({ dataDir, log });
     const memory = opts.store === 'memory';
-    if (opts.store?.startsWith('postgres')) {
-      // Loaded only for a cluster: a file or memory store never opens the pg client.
-      const { openPgCluster } = await import('@configflow/postgres');
-      cluster = await openPgCluster({ url: opts.store, log });
-    }
+    if (opts.store?.startsWith('postgres')) cluster = await openCluster(opts.store, log);
+    setup = await opts.setup({
+      dataDir,
+      log,
+      ...(cluster ? { sharedTokens: cluster.fordpassTokens } : {}),
+    });
     const entries = new ConfigEntries({
       store:
         cluster?.entryStore ??
@@ -105,5 +105,24 @@ export async function createApp(opts: AppOptions): Promise<App> {
     await setup?.close?.();
     await unlock();
     throw error;
+  }
+}
+
+/** Loaded only for a cluster: a file or memory store never needs @configflow/postgres (an optional peer). */
+async function openCluster(url: string, log: (line: string) => void): Promise<PgCluster> {
+  let postgres: typeof import('@configflow/postgres');
+  try {
+    postgres = await import('@configflow/postgres');
+  } catch {
+    throw new ConfigError('store postgres://… needs @configflow/postgres: npm install @configflow/postgres');
+  }
+  try {
+    return await postgres.openPgCluster({ url, log });
+  } catch (error) {
+    // The URL may carry a password: only its host and database are said.
+    const where = new URL(url);
+    throw new ConfigError(
+      `cannot open the store at ${where.host}${where.pathname}: ${(error as Error).message || String(error)}`,
+    );
   }
 }

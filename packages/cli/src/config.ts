@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Integration } from '@configflow/core';
+import type { SharedTokenStorage } from '@configflow/fordpass';
 
 /** What an integration module exports (default or `integration`): the integration, or a function making it. */
 export type IntegrationExport = Integration | IntegrationFactory;
@@ -13,6 +14,11 @@ export interface IntegrationContext {
   /** The app's data dir (absolute): integrations keep their own files below it. */
   dataDir: string;
   log(line: string): void;
+  /**
+   * With `store: postgres://…`: FordPass's tokens and account lock in that database, shared with the
+   * other servers on it. Pass it as `createFordPassIntegration`'s `shared`.
+   */
+  sharedTokens?: SharedTokenStorage;
 }
 
 /** `configflow.config.ts` (or `.mts`, `.js`, `.mjs`): what `configflow serve`, `run` and `viz` load. */

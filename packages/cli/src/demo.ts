@@ -84,6 +84,7 @@ export function demoSetup(
       fordpass.createFordPassIntegration({
         api: fordpass.sameOrigin(fordApi),
         storageDir: ctx.dataDir,
+        ...(ctx.sharedTokens ? { shared: ctx.sharedTokens } : {}),
       }) as Integration,
     ];
     return {

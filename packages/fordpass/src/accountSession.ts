@@ -1,11 +1,11 @@
-import type { Clock } from '@configflow/core';
+import type { Clock, Lock } from '@configflow/core';
 import { withAccountLock } from './accountLock.ts';
 import type { VehiclesResponse } from './apiSchemas.ts';
 import { DataUnauthorized, NoTokens, StillUnauthorized } from './errors.ts';
 import type { FordClient } from './fordClient.ts';
 import { findRegion, type Region } from './regions.ts';
 import type { RequestBudget } from './requestBudget.ts';
-import type { AccountTokens, TokenStore } from './tokenStore.ts';
+import type { AccountTokenStore, AccountTokens } from './tokenStore.ts';
 
 /** Refresh a little before Ford would reject the token (marq24 uses 7 s; a poll can take longer). */
 const CAT_MARGIN_MS = 60_000;
@@ -23,10 +23,12 @@ export class AccountSession {
   private autoInFlight: Promise<string> | undefined;
 
   constructor(
-    readonly store: TokenStore,
+    readonly store: AccountTokenStore,
     private readonly client: FordClient,
     private readonly clock: Clock,
     readonly budget: RequestBudget,
+    /** The account lock: module-wide by default; across processes for servers sharing a database. */
+    private readonly lock: Lock = { withLock: withAccountLock },
   ) {}
 
   get accountId(): string {
@@ -36,7 +38,7 @@ export class AccountSession {
   /** The account's tokens, read from disk on first use (a store loaded at start reflects the disk). */
   async current(): Promise<AccountTokens> {
     if (this.tokens) return this.tokens;
-    return withAccountLock(this.store.path, async () => this.readUnderLock());
+    return this.lock.withLock(this.store.lockKey, async () => this.readUnderLock());
   }
 
   async region(): Promise<Region> {
@@ -59,7 +61,7 @@ export class AccountSession {
    * used and Ford is not asked again. The rotated pair is saved before anything else sees it.
    */
   async refresh(stale: string | undefined, signal?: AbortSignal): Promise<AccountTokens> {
-    return withAccountLock(this.store.path, async () => {
+    return this.lock.withLock(this.store.lockKey, async () => {
       const tokens = await this.readUnderLock();
       const alreadyDone = stale === undefined ? !this.expiring(tokens) : tokens.catAccessToken !== stale;
       if (alreadyDone) return tokens;
@@ -97,7 +99,7 @@ export class AccountSession {
 
   /** Replaces the account's tokens after a sign-in (new account, or reauth of this one). */
   async replace(tokens: AccountTokens): Promise<void> {
-    await withAccountLock(this.store.path, async () => {
+    await this.lock.withLock(this.store.lockKey, async () => {
       await this.store.save(tokens);
       this.tokens = tokens;
       this.unsaved = undefined;
@@ -106,7 +108,7 @@ export class AccountSession {
   }
 
   async setRegion(region: string): Promise<void> {
-    await withAccountLock(this.store.path, async () => {
+    await this.lock.withLock(this.store.lockKey, async () => {
       const tokens = await this.readUnderLock();
       const next = { ...tokens, region, updatedAt: this.clock.now() };
       await this.store.save(next);

@@ -20,7 +20,6 @@ import { BRANDS, type Brand, findRegion, REGION_KEYS, REGIONS, type Region } fro
 import type { SessionRegistry } from './sessionRegistry.ts';
 import { signIn } from './signIn.ts';
 import { strings } from './strings.ts';
-import { checkWritable, listStoredAccounts } from './tokenStore.ts';
 
 export const DOMAIN = 'fordpass';
 
@@ -111,7 +110,7 @@ function signInError(error: unknown): (typeof TOKEN_ERRORS)[number] {
 }
 
 export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
-  const { client, sessions, clock, storageDir } = deps;
+  const { client, sessions, clock } = deps;
 
   /** Pasted URL → checked code → tokens. Errors come back as a key for the paste box. */
   async function tokensFromPaste(flow: AnyStepApi, pasted: string) {
@@ -194,7 +193,7 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
       user: decide({
         next: ['setup_type', 'brand'],
         async run(flow) {
-          const accounts = await listStoredAccounts(storageDir);
+          const accounts = await sessions.storedAccounts();
           return flow.next(accounts.length > 0 ? 'setup_type' : 'brand');
         },
       }),
@@ -205,7 +204,7 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
         aborts: ['no_vehicles'],
         errors: ['unknown_account', 'invalid_auth', 'rate_limited'],
         async render() {
-          const accounts = await listStoredAccounts(storageDir);
+          const accounts = await sessions.storedAccounts();
           return {
             placeholders: { accounts: accounts.map((a) => `${a.label} (${a.region})`).join(', ') },
             suggested: accounts[0] ? { account: accounts[0].label } : {},
@@ -213,7 +212,7 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
         },
         async submit({ account }, flow) {
           const wanted = account.trim().toLowerCase();
-          const found = (await listStoredAccounts(storageDir)).find(
+          const found = (await sessions.storedAccounts()).find(
             (a) => a.accountId.toLowerCase() === wanted || a.label.toLowerCase() === wanted,
           );
           if (!found) return flow.showErrors({ account: 'unknown_account' });
@@ -239,7 +238,7 @@ export function createFordPassFlow(deps: FlowDeps): ConfigFlow {
         aborts: ['no_filesystem_access'],
         async submit({ brand }, flow) {
           // Tokens must survive restarts and upgrades: refuse now rather than lose them later.
-          if (!(await checkWritable(storageDir))) return flow.abort('no_filesystem_access');
+          if (!(await sessions.writable())) return flow.abort('no_filesystem_access');
           flow.context.brand = brand;
           return flow.next('region');
         },

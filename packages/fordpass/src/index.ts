@@ -47,8 +47,16 @@ export {
 export { type PasteError, type PasteResult, parsePastedRedirect } from './pastedUrl.ts';
 export { type Brand, findRegion, REGIONS, type Region } from './regions.ts';
 export { DEFAULT_REQUESTS_PER_DAY, RequestBudget } from './requestBudget.ts';
+export type { SharedTokenStorage } from './sessionRegistry.ts';
 export { strings } from './strings.ts';
-export { type AccountTokens, TokenStore } from './tokenStore.ts';
+export {
+  type AccountTokenStore,
+  type AccountTokens,
+  accountTokensSchema,
+  type LoadResult,
+  type StoredAccount,
+  TokenStore,
+} from './tokenStore.ts';
 export {
   type DistanceUnit,
   displayState,

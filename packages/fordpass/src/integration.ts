@@ -16,7 +16,7 @@ import { asRuntimeError } from './errors.ts';
 import { createFordPassFlow } from './flow.ts';
 import { type FetchLike, FordClient } from './fordClient.ts';
 import { DEFAULT_REQUESTS_PER_DAY } from './requestBudget.ts';
-import { SessionRegistry } from './sessionRegistry.ts';
+import { SessionRegistry, type SharedTokenStorage } from './sessionRegistry.ts';
 import { displayState } from './vehicleState.ts';
 
 /** Setup's read stands in for the first poll only if that poll comes right after (as the runtime does). */
@@ -33,6 +33,8 @@ export interface FordPassOptions {
   requestTimeoutMs?: number;
   /** Per account and UTC day, shared by its vehicles; default 250. */
   requestsPerDay?: number;
+  /** Servers sharing a database: tokens and the account lock there instead of in `storageDir`. */
+  shared?: SharedTokenStorage;
 }
 
 /** What `setup` hands back and `poll`/`unload` get: the vehicle's coordinator and its account. */
@@ -67,6 +69,7 @@ export function createFordPassIntegration(opts: FordPassOptions): FordPassIntegr
     client,
     clock,
     opts.requestsPerDay ?? DEFAULT_REQUESTS_PER_DAY,
+    opts.shared,
   );
   const flow = createFordPassFlow({ client, sessions, clock, storageDir: opts.storageDir });
 

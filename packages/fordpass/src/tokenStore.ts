@@ -131,10 +131,22 @@ function recoverOnce(storageDir: string): Promise<unknown> {
 export type LoadResult = { ok: true; tokens: AccountTokens } | { ok: false; why: 'missing' | 'corrupt' };
 
 /**
+ * Where one account's tokens are kept: the token file by default, or a database row shared by several
+ * servers (`FordPassOptions.shared`). `lockKey` names the account lock that guards a rotation.
+ */
+export interface AccountTokenStore {
+  readonly accountId: string;
+  readonly lockKey: string;
+  load(): Promise<LoadResult>;
+  save(tokens: AccountTokens): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/**
  * One Ford account's tokens on disk, shared by every entry of the account. Writes are atomic (temp
  * file, fsync, rename), so a crash leaves the old or the new pair, never a torn file.
  */
-export class TokenStore {
+export class TokenStore implements AccountTokenStore {
   readonly path: string;
 
   constructor(
@@ -142,6 +154,10 @@ export class TokenStore {
     readonly accountId: string,
   ) {
     this.path = join(tokenDir(storageDir), fileNameFor(accountId));
+  }
+
+  get lockKey(): string {
+    return this.path;
   }
 
   /** Always reads the disk: after taking the account lock, another holder may have rotated the pair. */

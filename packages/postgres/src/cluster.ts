@@ -7,6 +7,7 @@ import {
   type FlowManager,
   systemClock,
 } from '@configflow/core';
+import type { SharedTokenStorage } from '@configflow/fordpass';
 import pg from 'pg';
 import { migrate } from './migrations.ts';
 import type { Notice } from './notice.ts';
@@ -15,6 +16,7 @@ import { PgEvents } from './pgEvents.ts';
 import { PgFlowStore } from './pgFlowStore.ts';
 import { PgLeases } from './pgLeases.ts';
 import { PgLock } from './pgLock.ts';
+import { pgTokenStorage } from './pgTokenStore.ts';
 
 export interface PgClusterOptions {
   /** `postgres://user:password@host:port/database`. */
@@ -41,6 +43,8 @@ export interface PgCluster {
   readonly lock: PgLock;
   readonly leases: PgLeases;
   readonly events: PgEvents;
+  /** FordPass's `shared` option: its tokens and account lock in this database. */
+  readonly fordpassTokens: SharedTokenStorage;
   /** Entry ownership by lease, for `EntryRuntime`'s `ownership`. */
   readonly ownership: EntryOwnership;
   /** Entries this instance runs now. */
@@ -180,6 +184,7 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
     lock,
     leases,
     events,
+    fordpassTokens: pgTokenStorage(pool, lock),
     ownership,
     owned: () => [...held],
     attach(target) {

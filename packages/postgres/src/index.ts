@@ -7,3 +7,4 @@ export { PgEvents } from './pgEvents.ts';
 export { PgFlowStore } from './pgFlowStore.ts';
 export { type Lease, PgLeases } from './pgLeases.ts';
 export { PgLock } from './pgLock.ts';
+export { PgTokenStore, pgTokenStorage } from './pgTokenStore.ts';

@@ -28,6 +28,12 @@ export const MIGRATIONS: readonly string[] = [
      body jsonb NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now()
    );`,
+  // 2: FordPass tokens, one row per Ford account (the pair every server of the account rotates).
+  `CREATE TABLE configflow_fordpass_tokens (
+     account_id text PRIMARY KEY,
+     body jsonb NOT NULL,
+     updated_at timestamptz NOT NULL DEFAULT now()
+   );`,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across instances. */

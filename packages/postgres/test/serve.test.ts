@@ -113,6 +113,10 @@ describe('configflow serve --store postgres://…', { timeout: 90_000 }, () => {
     dirs.push(dir);
     const config = join(dir, 'configflow.config.mjs');
     await writeFile(config, `export default { integrations: ['./x.ts'], store: 'sqlite' };\n`);
+    const unreachable = await runServe(['--config', HELLO, '--store', 'postgres://u:hunter2@127.0.0.1:1/db']);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain('cannot open the store at 127.0.0.1:1/db');
+    expect(unreachable.stderr).not.toContain('hunter2');
     const bad = await runServe(['--config', config]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('`store` must be "file", "memory" or a postgres:// URL');
