@@ -116,8 +116,10 @@ async function openCluster(url: string, log: (line: string) => void): Promise<Pg
   } catch {
     throw new ConfigError('store postgres://… needs @configflow/postgres: npm install @configflow/postgres');
   }
+  // How long a killed server's entries wait before another server takes them (default 30 s).
+  const lease = Number(process.env.CONFIGFLOW_LEASE_MS);
   try {
-    return await postgres.openPgCluster({ url, log });
+    return await postgres.openPgCluster({ url, log, ...(lease > 0 ? { leaseMs: lease } : {}) });
   } catch (error) {
     // The URL may carry a password: only its host and database are said.
     const where = new URL(url);

@@ -16,10 +16,10 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-async function serve(url: string) {
+async function serve(url: string, env: Record<string, string> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'configflow-pg-serve-'));
   dirs.push(dir);
-  const p = await startServe(['--config', HELLO, '--port', '0', '--data-dir', dir, '--store', url]);
+  const p = await startServe(['--config', HELLO, '--port', '0', '--data-dir', dir, '--store', url], env);
   running.push(p);
   return p;
 }
@@ -83,6 +83,40 @@ describe('configflow serve --store postgres://…', { timeout: 90_000 }, () => {
     const c = await serve(url);
     const entries = (await (await fetch(`${c.url}/api/entries`)).json()) as any[];
     expect(entries.map((e) => e.title)).toHaveLength(1);
+  });
+
+  it('SIGKILL of a server mid-flow: the flow is finished on the survivor, which takes over its entry within a lease', async () => {
+    const url = await db.database();
+    const env = { CONFIGFLOW_LEASE_MS: '1000' };
+    const [a, b] = await Promise.all([serve(url, env), serve(url, env)]);
+    const pool = new pg.Pool({ connectionString: url });
+    const owner = async (key?: string) =>
+      (
+        await pool.query(
+          `SELECT key, owner, fence FROM configflow_leases WHERE key LIKE 'entry:%' AND ($1::text IS NULL OR key = $1)`,
+          [key ?? null],
+        )
+      ).rows[0];
+    // An entry on A (A sets it up, so A holds its lease), and a flow A started and left at its form.
+    const first = await post(`${a.url}/api/flows`, { handler: 'hello' });
+    await post(`${a.url}/api/flows/${first.flowId}`, { host: 'lamp', apiToken: 'hello-1' });
+    await until(async () => (await owner())?.fence === '1', "A to hold the entry's lease");
+    const held = await owner();
+    const open = await post(`${a.url}/api/flows`, { handler: 'hello' });
+    expect(open.stepId).toBe('user');
+    a.child.kill('SIGKILL');
+    expect(await a.stop()).toBe(null);
+    // The flow A started goes on on B.
+    const created = await post(`${b.url}/api/flows/${open.flowId}`, { host: 'desk', apiToken: 'hello-2' });
+    expect(created.type).toBe('create_entry');
+    // A's lease lapses and B's renewal round takes the entry, with a higher fence.
+    await until(async () => {
+      const now = await owner(held.key);
+      return now.owner !== held.owner && now.fence === '2';
+    }, "B to take over the dead server's entry");
+    const entries = (await (await fetch(`${b.url}/api/entries`)).json()) as any[];
+    expect(entries.map((e) => e.state).sort()).toEqual(['loaded', 'loaded']);
+    await pool.end();
   });
 
   it("the config file's store option puts the entries in PostgreSQL", async () => {
