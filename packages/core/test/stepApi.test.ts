@@ -89,7 +89,7 @@ describe('cloneJson (a step works on a copy of the flow context)', () => {
     expect(Object.hasOwn(copy, '__proto__')).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const odd = { when: new Date(0), deep: [[[[]]]] } as never;
-    const oddCopy = cloneJson(odd) as { when: Date };
+    const oddCopy = cloneJson(odd) as unknown as { when: Date };
     expect(oddCopy.when).toBeInstanceOf(Date);
     expect(oddCopy.when).not.toBe((odd as { when: Date }).when);
     const cyclic: Record<string, unknown> = { name: 'loop' };
