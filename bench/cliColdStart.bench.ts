@@ -4,7 +4,7 @@
  * compiled build against the repository's tsx path, alternating, median of fresh processes.
  *
  * - compiled: `pnpm run pack` (scripts/pack.mjs: `pnpm build`, then `pnpm pack` of every public
- *   package) into a temp folder, the tarballs of core, forms, viz, server and cli `npm install`ed into
+ *   package) into a temp folder, every tarball `npm install`ed into
  *   a temp project outside the workspace (as packages/cli/test/consumer does), the hello example's
  *   sources compiled to JS into it by tsc, and a configflow.config.mjs listing that integration; then
  *   plain `node node_modules/@configflow/cli/dist/bin.js`. No tsx is loaded.
@@ -71,9 +71,9 @@ function installCompiled(root: string): { bin: string; cwd: string } {
     join(app, 'package.json'),
     JSON.stringify({ name: 'cold-start', private: true, type: 'module' }),
   );
-  const wanted = ['core', 'forms', 'viz', 'server', 'cli'];
+  // Every public package as packed: whatever the cli and server depend on is among them.
   const tarballs = readdirSync(tgz)
-    .filter((f) => wanted.some((w) => f.startsWith(`configflow-${w}-`)))
+    .filter((f) => f.endsWith('.tgz'))
     .map((f) => join(tgz, f));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
     cwd: app,
