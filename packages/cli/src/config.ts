@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Integration } from '@configflow/core';
-import type { SharedTokenStorage } from '@configflow/fordpass';
 
 /** What an integration module exports (default or `integration`): the integration, or a function making it. */
 export type IntegrationExport = Integration | IntegrationFactory;
@@ -16,9 +15,10 @@ export interface IntegrationContext {
   log(line: string): void;
   /**
    * With `store: postgres://…`: FordPass's tokens and account lock in that database, shared with the
-   * other servers on it. Pass it as `createFordPassIntegration`'s `shared`.
+   * other servers on it (a `SharedTokenStorage`). Pass it as `createFordPassIntegration`'s `shared`.
+   * Typed `unknown` here so the CLI's types never need @configflow/fordpass, an optional peer.
    */
-  sharedTokens?: SharedTokenStorage;
+  sharedTokens?: unknown;
 }
 
 /** `configflow.config.ts` (or `.mts`, `.js`, `.mjs`): what `configflow serve`, `run` and `viz` load. */

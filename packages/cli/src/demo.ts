@@ -1,5 +1,6 @@
 import type { Integration } from '@configflow/core';
 import type { FordSimulator } from '@configflow/ford-simulator';
+import type { SharedTokenStorage } from '@configflow/fordpass';
 import type { AppSetup } from './app.ts';
 import { ConfigError, type IntegrationContext } from './config.ts';
 
@@ -84,7 +85,7 @@ export function demoSetup(
       fordpass.createFordPassIntegration({
         api: fordpass.sameOrigin(fordApi),
         storageDir: ctx.dataDir,
-        ...(ctx.sharedTokens ? { shared: ctx.sharedTokens } : {}),
+        ...(ctx.sharedTokens ? { shared: ctx.sharedTokens as SharedTokenStorage } : {}),
       }) as Integration,
     ];
     return {
