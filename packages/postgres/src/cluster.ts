@@ -59,6 +59,7 @@ export interface PgCluster {
 }
 
 const entryKey = (entryId: string) => `entry:${entryId}`;
+const EVENTS_KEPT_MS = 10 * 60_000;
 
 /**
  * Opens (and migrates) the shared database. Locks are advisory locks; each entry's polling is a
@@ -145,6 +146,8 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
   const tick = async () => {
     if (!app) return;
     const runtime = app.runtime;
+    // Relayed events are read within moments of their NOTIFY: ten minutes on, nobody needs them.
+    await events.prune(EVENTS_KEPT_MS);
     for (const entryId of [...held]) {
       if (await leases.acquire(entryKey(entryId))) continue;
       // Taken over while this instance could not renew (paused, cut off): stop running it.

@@ -99,6 +99,22 @@ describe('two instances on one database', () => {
     expect((await b.cluster.leases.holder(`entry:${id}`))?.fence).toBe(2);
   });
 
+  it('relayed flow events are pruned once nobody can still need them', async () => {
+    const { a, b } = await two();
+    const seen: FlowEvent[] = [];
+    b.manager.subscribe((e) => seen.push(e));
+    await a.manager.init('acme');
+    await until(() => seen.length > 0, 'B to hear the flow start');
+    const count = async () =>
+      Number((await a.cluster.pool.query('SELECT count(*) AS n FROM configflow_events')).rows[0].n);
+    expect(await count()).toBe(1);
+    await a.cluster.tick();
+    expect(await count()).toBe(1);
+    await a.cluster.pool.query(`UPDATE configflow_events SET created_at = now() - interval '11 minutes'`);
+    await a.cluster.tick();
+    expect(await count()).toBe(0);
+  });
+
   it('a clean stop hands its entries over at once', async () => {
     const { a, b, calls } = await two();
     const id = await addEntry(a, 'acct-1', 'V1');
