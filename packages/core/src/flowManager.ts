@@ -757,8 +757,7 @@ export class FlowManager {
     const uniqueId = claimed === DEFAULT_DISCOVERY_UNIQUE_ID ? null : claimed;
     if (uniqueId !== null) {
       const existing = this.entries.findByUniqueId(record.handler, uniqueId);
-      if (existing && existing.source !== 'ignore')
-        return aborted(record, 'already_configured');
+      if (existing && existing.source !== 'ignore') return aborted(record, 'already_configured');
       // A user set up what was ignored before: the ignored entry gives way.
       if (existing) await this.entries.remove(existing.entryId);
     }
@@ -793,8 +792,7 @@ export class FlowManager {
     );
     for (const other of others) {
       void this.serial(other.flowId, async () => {
-        if (this.index.has(other.flowId))
-          await this.remove(other.flowId, aborted(other, reason));
+        if (this.index.has(other.flowId)) await this.remove(other.flowId, aborted(other, reason));
       });
     }
   }
