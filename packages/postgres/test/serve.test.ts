@@ -10,8 +10,10 @@ const db = useCluster();
 const HELLO = resolve(import.meta.dirname, '../../../examples/hello/configflow.config.ts');
 const running: ServeProcess[] = [];
 const dirs: string[] = [];
+const pools: pg.Pool[] = [];
 
 afterEach(async () => {
+  for (const p of pools.splice(0)) await p.end();
   for (const p of running.splice(0)) await p.stop('SIGTERM');
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
@@ -90,6 +92,7 @@ describe('configflow serve --store postgres://…', { timeout: 90_000 }, () => {
     const env = { CONFIGFLOW_LEASE_MS: '1000' };
     const [a, b] = await Promise.all([serve(url, env), serve(url, env)]);
     const pool = new pg.Pool({ connectionString: url });
+    pools.push(pool);
     const owner = async (key?: string) =>
       (
         await pool.query(
@@ -114,9 +117,11 @@ describe('configflow serve --store postgres://…', { timeout: 90_000 }, () => {
       const now = await owner(held.key);
       return now.owner !== held.owner && now.fence === '2';
     }, "B to take over the dead server's entry");
-    const entries = (await (await fetch(`${b.url}/api/entries`)).json()) as any[];
-    expect(entries.map((e) => e.state).sort()).toEqual(['loaded', 'loaded']);
-    await pool.end();
+    // Taking the lease comes first; the setup that follows loads it on B.
+    await until(async () => {
+      const entries = (await (await fetch(`${b.url}/api/entries`)).json()) as any[];
+      return entries.length === 2 && entries.every((e) => e.state === 'loaded');
+    }, 'B to have both entries loaded');
   });
 
   it("the config file's store option puts the entries in PostgreSQL", async () => {
