@@ -29,6 +29,12 @@ describe('a data dir that cannot be written', () => {
     const dir = join(root, 'data');
     let t = await pool.start({ dataDir: dir });
     const kept = ((await (await create(t, 'kept')).json()) as any).entry.entryId as string;
+    // Nothing may still be writing when the dir goes away: the entry's setup and the trailing flow write.
+    await expect.poll(() => t.entries.get(kept)?.state, { timeout: 15_000 }).toBe('loaded');
+    await t.runtime.idle();
+    await t.manager.idle();
+    await t.entries.flush();
+    await t.flowStore!.flush();
 
     await rename(dir, `${dir}.away`);
     await writeFile(dir, 'not a directory');
