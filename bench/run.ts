@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { type CompiledCli, run as cliColdStart, setupCompiled } from './cliColdStart.bench.ts';
+import { run as cluster } from './cluster.bench.ts';
 import { run as coldStart } from './coldStart.bench.ts';
 import { run as engine } from './engine.bench.ts';
 import { run as forms } from './forms.bench.ts';
@@ -156,6 +157,18 @@ const suites: { name: string; run: () => Promise<Row[]> }[] = [
         );
       }
       return rows;
+    },
+  },
+  {
+    name: 'cluster (issue 18: entry stores at scale, flows on PostgreSQL with 1 and 3 instances)',
+    run: async () => {
+      try {
+        return (await cluster({ quick })).map((r) => ({ ...r, higherIsBetter: r.unit === 'steps/s' }));
+      } catch (error) {
+        // PostgreSQL comes from Debian's package (scripts/ensure-postgres.mjs); without it, say so.
+        notes.push(`cluster rows not measured: ${(error as Error).message}`);
+        return [];
+      }
     },
   },
   {
