@@ -2,8 +2,8 @@
 // Uses $CONFIGFLOW_CHROMIUM or a system Chromium when there is one; otherwise installs Debian's
 // `chromium` package with apt-get (as root, or through passwordless sudo) and says so first.
 // Set CONFIGFLOW_SKIP_BROWSER_INSTALL=1 to be told what is missing instead.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstall } from './aptInstall.mjs';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 const say = (line) => process.stderr.write(`ensure-browser: ${line}\n`);
@@ -17,26 +17,15 @@ if (process.env.CONFIGFLOW_CHROMIUM) {
   say(`CONFIGFLOW_CHROMIUM=${process.env.CONFIGFLOW_CHROMIUM} does not exist; ${manual}`);
   process.exit(1);
 }
-const hasAptGet = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
-const root = process.getuid?.() === 0;
-const sudo = !root && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
-if (process.env.CONFIGFLOW_SKIP_BROWSER_INSTALL || !hasAptGet || !(root || sudo)) {
-  say(`no Chromium found (looked at ${CANDIDATES.join(', ')}); the browser tests need one: ${manual}`);
-  process.exit(1);
-}
-say("no Chromium found; installing Debian's chromium package with apt-get (once; about 100 MB)…");
-const run = (args) =>
-  execFileSync(sudo ? 'sudo' : args[0], sudo ? ['-n', ...args] : args.slice(1), {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-try {
-  run(['apt-get', 'update', '-qq']);
-  run(['apt-get', 'install', '-y', '-qq', 'chromium']);
-} catch (error) {
-  say(`apt-get failed (${error.message}); ${manual}`);
-  process.exit(1);
-}
+aptInstall({
+  name: 'Chromium',
+  pkg: 'chromium',
+  size: '100 MB',
+  missing: `no Chromium found (looked at ${CANDIDATES.join(', ')}); the browser tests need one`,
+  manual,
+  skipVar: 'CONFIGFLOW_SKIP_BROWSER_INSTALL',
+  say,
+});
 if (!CANDIDATES.some((path) => existsSync(path))) {
   say(`apt-get installed chromium but no binary is at ${CANDIDATES.join(' or ')}; ${manual}`);
   process.exit(1);

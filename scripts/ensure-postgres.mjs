@@ -3,9 +3,9 @@
 // Uses $CONFIGFLOW_PG_BIN or Debian's /usr/lib/postgresql/<version>/bin; otherwise installs Debian's
 // `postgresql` package with apt-get (as root, or through passwordless sudo) and says so first.
 // Set CONFIGFLOW_SKIP_POSTGRES_INSTALL=1 to be told what is missing instead.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { aptInstall } from './aptInstall.mjs';
 
 const say = (line) => process.stderr.write(`ensure-postgres: ${line}\n`);
 const ROOT = '/usr/lib/postgresql';
@@ -27,26 +27,15 @@ if (process.env.CONFIGFLOW_PG_BIN) {
   say(`CONFIGFLOW_PG_BIN=${process.env.CONFIGFLOW_PG_BIN} holds no initdb; ${manual}`);
   process.exit(1);
 }
-const hasAptGet = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
-const root = process.getuid?.() === 0;
-const sudo = !root && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
-if (process.env.CONFIGFLOW_SKIP_POSTGRES_INSTALL || !hasAptGet || !(root || sudo)) {
-  say(`no PostgreSQL server found (looked in ${ROOT}/*/bin); the cluster tests need one: ${manual}`);
-  process.exit(1);
-}
-say("no PostgreSQL server found; installing Debian's postgresql package with apt-get (once; about 50 MB)…");
-const run = (args) =>
-  execFileSync(sudo ? 'sudo' : args[0], sudo ? ['-n', ...args] : args.slice(1), {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-try {
-  run(['apt-get', 'update', '-qq']);
-  run(['apt-get', 'install', '-y', '-qq', 'postgresql']);
-} catch (error) {
-  say(`apt-get failed (${error.message}); ${manual}`);
-  process.exit(1);
-}
+aptInstall({
+  name: 'PostgreSQL server',
+  pkg: 'postgresql',
+  size: '50 MB',
+  missing: `no PostgreSQL server found (looked in ${ROOT}/*/bin); the cluster tests need one`,
+  manual,
+  skipVar: 'CONFIGFLOW_SKIP_POSTGRES_INSTALL',
+  say,
+});
 const installed = findBin();
 if (!installed) {
   say(`apt-get installed postgresql but no initdb is in ${ROOT}/*/bin; ${manual}`);

@@ -53,6 +53,14 @@ const tsconfig = (moduleResolution: 'node16' | 'bundler') => ({
   include: ['src'],
 });
 
+/** POSTs JSON to a server as its own web UI does (same origin), answering the parsed body. */
+const poster = (url: string) => (path: string, body: unknown) =>
+  fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify(body),
+  }).then((r) => r.json() as Promise<Record<string, any>>);
+
 const libraries = () =>
   ['core', 'forms', 'viz', 'server', 'cli', 'testing'].map((name) => tarballs[`@configflow/${name}`]!);
 
@@ -166,12 +174,7 @@ export const used = [compileForm, startServer, createFlowHarness, renderFlow];
     expect(await (await fetch(`${serve.url}/api/handlers`)).json()).toEqual([
       { domain: 'lamp', title: 'Lamp', sources: ['user'] },
     ]);
-    const post = (path: string, body: unknown) =>
-      fetch(`${serve.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: serve.url },
-        body: JSON.stringify(body),
-      }).then((r) => r.json() as Promise<Record<string, any>>);
+    const post = poster(serve.url);
     const form = await post('/api/flows', { handler: 'lamp' });
     expect(form).toMatchObject({ type: 'form', stepId: 'user' });
     expect(await post(`/api/flows/${form.flowId}`, { host: 'den' })).toMatchObject({
@@ -245,12 +248,7 @@ describe('a starter from "configflow init", from the packed tarballs', { timeout
     // `npm start`, with the config's port replaced so tests never collide on 8123.
     const serve = await startServe(['--port', '0'], {}, { cwd: dir, command: ['npm', 'start', '--'] });
     running.push(serve);
-    const post = (path: string, body: unknown) =>
-      fetch(`${serve.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: serve.url },
-        body: JSON.stringify(body),
-      }).then((r) => r.json() as Promise<Record<string, any>>);
+    const post = poster(serve.url);
     const form = await post('/api/flows', { handler: 'my_lamp' });
     expect(form).toMatchObject({ type: 'form', stepId: 'user' });
     const done = await post(`/api/flows/${form.flowId}`, { host: 'den', apiToken: 'my_lamp-1' });
