@@ -459,7 +459,10 @@ export class FlowManager {
     this.notify({ ...event, remote: true });
   }
 
-  /** Drops a flow from memory only: the store is another instance's to change. */
+  /**
+   * Drops a flow from memory only (`remove` also deletes it from the store; a flow another instance
+   * owns is only forgotten here). A progress task's AbortSignal fires: its work stops, its outcome is ignored.
+   */
   private forget(flowId: string): void {
     const record = this.index.get(flowId);
     const live = this.live.get(flowId);
@@ -832,19 +835,7 @@ export class FlowManager {
 
   private async remove(flowId: string, result: FlowResult | undefined): Promise<void> {
     const record = this.index.get(flowId);
-    const live = this.live.get(flowId);
-    if (record) {
-      this.untagUniqueId(record);
-      const left = (this.perHandler.get(record.handler) ?? 1) - 1;
-      if (left > 0) this.perHandler.set(record.handler, left);
-      else this.perHandler.delete(record.handler);
-    }
-    this.index.delete(flowId);
-    this.live.delete(flowId);
-    this.progressFraction.delete(flowId);
-    // The progress task's AbortSignal: its work stops, and its outcome is ignored.
-    live?.progress?.abort();
-    live?.actor.stop();
+    this.forget(flowId);
     await this.store.delete(flowId);
     if (record && result) this.emit('ended', record, result);
   }
