@@ -111,7 +111,8 @@ export async function importUserModule(file: string): Promise<Record<string, unk
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
-function describeError(error: unknown): string {
+/** An error as one line: its name (unless plain `Error`) and message. */
+export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
 }

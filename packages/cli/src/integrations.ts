@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Integration } from '@configflow/core';
 import {
   ConfigError,
+  describeError,
   type IntegrationContext,
   type IntegrationExport,
   importUserModule,
@@ -62,9 +63,7 @@ export async function loadIntegrations(
     try {
       module = await importUserModule(file);
     } catch (error) {
-      throw new ConfigError(
-        `${file}: cannot be loaded: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? error}`,
-      );
+      throw new ConfigError(`${file}: cannot be loaded: ${describeError(error)}`);
     }
     const value = module.default ?? module.integration;
     if (value === undefined)
@@ -85,6 +84,6 @@ export async function loadIntegrations(
 function rethrowAs(file: string) {
   return (error: unknown): never => {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`${file}: the integration factory failed: ${(error as Error)?.message ?? error}`);
+    throw new ConfigError(`${file}: the integration factory failed: ${describeError(error)}`);
   };
 }
