@@ -34,6 +34,12 @@ export const MIGRATIONS: readonly string[] = [
      body jsonb NOT NULL,
      updated_at timestamptz NOT NULL DEFAULT now()
    );`,
+  // 3: reserved for the FordPass request budget (replace this step; it has not been released).
+  'SELECT 1',
+  // 4: reserved for fenced entry writes and the shared reauth loop guard (not released yet).
+  'SELECT 1',
+  // 5: reserved for flows across instances (not released yet).
+  'SELECT 1',
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across instances. */
