@@ -2,6 +2,12 @@ export { AccountSession } from './accountSession.ts';
 export { B2C_TENANT, buildAuthorizeUrl, FORD_CLIENT_ID, REDIRECT_URIS } from './authorizeUrl.ts';
 export { type BaseUrls, DEFAULT_BASE_URLS, resolveBaseUrls, sameOrigin } from './baseUrls.ts';
 export {
+  type BudgetGrant,
+  type BudgetLedger,
+  type BudgetState,
+  MemoryBudgetLedger,
+} from './budgetLedger.ts';
+export {
   COMMAND_TYPES,
   type CommandOutcome,
   type CommandResult,
@@ -30,6 +36,7 @@ export {
   TokenInvalid,
   VehicleNotAuthorized,
 } from './errors.ts';
+export { FileBudgetLedger } from './fileBudgetLedger.ts';
 export { createFordPassFlow, DOMAIN } from './flow.ts';
 export {
   type FetchLike,

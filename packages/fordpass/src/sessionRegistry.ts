@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Clock, Lock } from '@configflow/core';
 import { AccountSession } from './accountSession.ts';
+import type { BudgetLedger } from './budgetLedger.ts';
 import type { FordClient } from './fordClient.ts';
 import { RequestBudget } from './requestBudget.ts';
 import {
@@ -14,12 +15,14 @@ import {
 /**
  * Token storage that several servers share (e.g. `@configflow/postgres`'s): each account's tokens, the
  * accounts that have tokens, and an account lock that holds across processes, so only one of them
- * ever rotates an account's refresh token at a time.
+ * ever rotates an account's refresh token at a time. With `budget`, each account's request budget is
+ * counted there too, across the servers; without it, per server in its data dir.
  */
 export interface SharedTokenStorage {
   tokens(accountId: string): AccountTokenStore;
   accounts(): Promise<StoredAccount[]>;
   lock: Lock;
+  budget?(accountId: string): BudgetLedger;
 }
 
 /**
@@ -57,7 +60,7 @@ export class SessionRegistry {
         new RequestBudget(
           this.requestsPerDay,
           () => this.clock.now(),
-          join(this.storageDir, 'fordpass', `${accountId}.budget.json`),
+          this.shared?.budget?.(accountId) ?? join(this.storageDir, 'fordpass', `${accountId}.budget.json`),
         ),
         ...(this.shared ? [this.shared.lock] : []),
       );
