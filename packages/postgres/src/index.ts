@@ -2,6 +2,7 @@ export { openPgCluster, type PgCluster, type PgClusterOptions } from './cluster.
 export { findPostgresBin, type LocalCluster, startLocalCluster } from './localCluster.ts';
 export { MIGRATIONS, migrate } from './migrations.ts';
 export { CHANNEL, type Notice } from './notice.ts';
+export { PgBudgetLedger } from './pgBudgetLedger.ts';
 export { PgEntryStore } from './pgEntryStore.ts';
 export { PgEvents } from './pgEvents.ts';
 export { PgFlowStore } from './pgFlowStore.ts';

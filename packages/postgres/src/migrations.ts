@@ -34,8 +34,14 @@ export const MIGRATIONS: readonly string[] = [
      body jsonb NOT NULL,
      updated_at timestamptz NOT NULL DEFAULT now()
    );`,
-  // 3: reserved for the FordPass request budget (replace this step; it has not been released).
-  'SELECT 1',
+  // 3: FordPass request budget, one row per Ford account: the day's reservations of every server, a 429 block.
+  `CREATE TABLE configflow_fordpass_budget (
+     account_id text PRIMARY KEY,
+     day integer NOT NULL,
+     reserved integer NOT NULL,
+     granted integer NOT NULL,
+     blocked_until bigint NOT NULL
+   );`,
   // 4: reserved for fenced entry writes and the shared reauth loop guard (not released yet).
   'SELECT 1',
   // 5: reserved for flows across instances (not released yet).

@@ -8,6 +8,7 @@ import type {
   StoredAccount,
 } from '@configflow/fordpass';
 import type pg from 'pg';
+import { PgBudgetLedger } from './pgBudgetLedger.ts';
 
 /**
  * One Ford account's tokens as a row. A rotation runs under the account's cross-process lock and
@@ -47,7 +48,10 @@ export class PgTokenStore implements AccountTokenStore {
   }
 }
 
-/** FordPass's `shared` option for servers on one database: tokens in rows, the account lock advisory. */
+/**
+ * FordPass's `shared` option for servers on one database: tokens in rows, the account lock advisory,
+ * each account's request budget a row all of them count in.
+ */
 export function pgTokenStorage(pool: pg.Pool, lock: Lock): SharedTokenStorage {
   return {
     tokens: (accountId) => new PgTokenStore(pool, accountId),
@@ -64,6 +68,7 @@ export function pgTokenStorage(pool: pg.Pool, lock: Lock): SharedTokenStorage {
       return accounts;
     },
     lock,
+    budget: (accountId) => new PgBudgetLedger(pool, accountId),
   };
 }
 
