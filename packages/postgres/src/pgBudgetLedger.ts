@@ -8,7 +8,8 @@ const MAX_INT = 2_147_483_647;
 /**
  * What one reservation grants, from the row as it was ($2 day, $3 count, $4 limit, $5 now): nothing
  * while blocked or when the row is already on a later day (this server's clock is behind), the count
- * from zero on a new day, else what is left under the limit. Every SET expression sees the old row.
+ * from zero on a new day, else what is left under the limit. Every SET expression sees the old row;
+ * the grant is kept in `granted` because RETURNING sees only the new one.
  */
 const GRANT = `CASE
     WHEN b.blocked_until > $5::bigint OR b.day > $2::int THEN 0
