@@ -118,8 +118,15 @@ async function openCluster(url: string, log: (line: string) => void): Promise<Pg
   }
   // How long a killed server's entries wait before another server takes them (default 30 s).
   const lease = Number(process.env.CONFIGFLOW_LEASE_MS);
+  // This server's name in leases and pg_stat_activity (default a random id): a soak tells them apart.
+  const instance = process.env.CONFIGFLOW_INSTANCE || undefined;
   try {
-    return await postgres.openPgCluster({ url, log, ...(lease > 0 ? { leaseMs: lease } : {}) });
+    return await postgres.openPgCluster({
+      url,
+      log,
+      ...(lease > 0 ? { leaseMs: lease } : {}),
+      ...(instance ? { instance } : {}),
+    });
   } catch (error) {
     // The URL may carry a password: only its host and database are said.
     const where = new URL(url);
