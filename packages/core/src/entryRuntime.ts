@@ -3,6 +3,7 @@ import type { ConfigEntry, EntryState } from './configEntry.ts';
 import type { FlowManager } from './flowManager.ts';
 import { AuthFailed, EntryError, EntryNotReady, type Integration, RateLimited } from './integration.ts';
 import { InProcessLock, type Lock } from './lock.ts';
+import { MemoryReauthCounts, type ReauthCounts } from './reauthCounts.ts';
 import { redact, scrub, secretValues } from './redact.ts';
 import type { FlowResult, Json } from './types.ts';
 
@@ -43,6 +44,8 @@ export interface EntryRuntimeOptions {
   unavailableAfter?: number;
   /** Loop guard: this many successful reauths in `windowMs`, then an auth failure, stops prompting. */
   loopGuard?: { maxReauths?: number; windowMs?: number };
+  /** Where the loop guard counts (default: in memory); servers sharing one database share it. */
+  reauthCounts?: ReauthCounts;
   /** Defaults to 60 s when the integration gives no poll interval. */
   defaultPollMs?: number;
   random?: () => number;
@@ -76,7 +79,11 @@ export class EntryRuntime {
   private readonly lock: Lock;
   private readonly ownership: EntryOwnership | undefined;
   private readonly slots = new Map<string, Slot>();
-  private readonly reauthSuccesses = new Map<string, number[]>();
+  private readonly reauthCounts: ReauthCounts;
+  /** Given by the caller: shared by the instances, which count only the reauths that end on them. */
+  private readonly sharedCounts: boolean;
+  /** Successful reauths still being recorded: the guard waits for them before it counts. */
+  private readonly recording = new Set<Promise<void>>();
   private readonly opts: Required<
     Pick<EntryRuntimeOptions, 'unavailableAfter' | 'defaultPollMs' | 'random'>
   > & {
@@ -95,6 +102,8 @@ export class EntryRuntime {
     this.clock = opts.clock ?? systemClock;
     this.lock = opts.lock ?? new InProcessLock();
     this.ownership = opts.ownership;
+    this.reauthCounts = opts.reauthCounts ?? new MemoryReauthCounts();
+    this.sharedCounts = opts.reauthCounts !== undefined;
     for (const i of opts.integrations) this.integrations.set(i.flow.domain, i);
     this.opts = {
       baseMs: opts.backoff?.baseMs ?? 5_000,
@@ -128,7 +137,7 @@ export class EntryRuntime {
           event.entryId &&
           event.result.reason === REAUTH_SUCCESSFUL
         ) {
-          this.track(this.reauthSucceeded(event.entryId));
+          this.track(this.reauthSucceeded(event.entryId, event.remote === true));
         }
       }),
     );
@@ -214,7 +223,7 @@ export class EntryRuntime {
   private async ensureReauth(entryId: string, opts: { manual?: boolean } = {}): Promise<string | undefined> {
     const entry = this.manager.entries.require(entryId);
     const key = this.accountKey(entry);
-    if (opts.manual) this.reauthSuccesses.delete(key);
+    if (opts.manual) await this.reauthCounts.clear(key);
     return this.lock.withLock(`reauth:${key}`, async () => {
       const open = this.openReauthFlow(key);
       if (open) return open;
@@ -222,7 +231,7 @@ export class EntryRuntime {
       // change the credentials itself); a reconfigure may still start while a reauth is open.
       const reconfiguring = { handler: entry.domain, source: 'reconfigure' as const, entryId };
       if (this.manager.list({ ...reconfiguring, includeUninitialized: true }).length > 0) return undefined;
-      const successes = this.recentReauths(key);
+      const successes = await this.recentReauths(key);
       if (!opts.manual && successes >= this.opts.maxReauths) {
         const minutes = Math.round(this.opts.windowMs / 60_000);
         await this.manager.entries.setState(
@@ -519,23 +528,32 @@ export class EntryRuntime {
     return undefined;
   }
 
-  private recentReauths(key: string): number {
-    const cutoff = this.clock.now() - this.opts.windowMs;
-    const kept = (this.reauthSuccesses.get(key) ?? []).filter((t) => t > cutoff);
-    this.reauthSuccesses.set(key, kept);
-    return kept.length;
+  private async recentReauths(key: string): Promise<number> {
+    await Promise.allSettled([...this.recording]);
+    return this.reauthCounts.count(key, this.clock.now() - this.opts.windowMs);
   }
 
   /** A reauth flow succeeded: count it for the loop guard, and reload the account's other entries. */
-  private async reauthSucceeded(entryId: string): Promise<void> {
+  private async reauthSucceeded(entryId: string, remote: boolean): Promise<void> {
     const entry = this.manager.entries.get(entryId);
     if (!entry) return;
     const key = this.accountKey(entry);
-    this.reauthSuccesses.set(key, [...(this.reauthSuccesses.get(key) ?? []), this.clock.now()]);
+    // Counts shared with the other instances already have the ones that ended there.
+    if (!remote || !this.sharedCounts) this.countReauth(entry, key);
     const siblings = this.manager.entries
       .list({ domain: entry.domain })
       .filter((e) => e.entryId !== entryId && this.accountKey(e) === key);
     await Promise.all(siblings.map((e) => this.reload(e.entryId)));
+  }
+
+  private countReauth(entry: ConfigEntry, key: string): void {
+    const recorded: Promise<void> = this.reauthCounts
+      .add(key, this.clock.now())
+      .catch((error: unknown) =>
+        this.log(`${entry.domain} ${entry.title}: reauth not counted: ${String(error)}`),
+      )
+      .finally(() => this.recording.delete(recorded));
+    this.recording.add(recorded);
   }
 
   private async onRemoved(entry: ConfigEntry): Promise<void> {

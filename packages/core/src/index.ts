@@ -50,6 +50,7 @@ export {
 } from './integration.ts';
 export { InProcessLock, type Lock } from './lock.ts';
 export type { Outcome } from './outcome.ts';
+export { MemoryReauthCounts, type ReauthCounts } from './reauthCounts.ts';
 export { REDACTED, redact, scrub, secretValues } from './redact.ts';
 export { DEFAULT_DISCOVERY_UNIQUE_ID } from './stepRunner.ts';
 export type {
