@@ -28,6 +28,8 @@ export class ConfigEntries {
   /** `domain \0 uniqueId` → entry id: unique-id checks stay O(1) with thousands of entries. */
   private readonly byUniqueId = new Map<string, string>();
   private readonly listeners = new Set<(event: EntryEvent) => void>();
+  /** Per entry, the end of the writes queued on it (see `serially`). */
+  private readonly writing = new Map<string, Promise<void>>();
   private readonly clock: Clock;
   private readonly store: EntryStore;
   reloader: EntryReloader | undefined;
@@ -98,34 +100,97 @@ export class ConfigEntries {
   }
 
   /** Replaces the given fields; `changed` says whether anything differed (Home Assistant's contract). */
-  async update(
+  update(
     entryId: string,
     changes: Partial<
       Pick<ConfigEntry, 'title' | 'data' | 'options' | 'uniqueId' | 'version' | 'minorVersion'>
     >,
   ): Promise<{ changed: boolean; entry: ConfigEntry }> {
-    const current = this.require(entryId);
-    const next = { ...current, ...changes };
-    const changed = (Object.keys(changes) as (keyof ConfigEntry)[]).some(
-      (k) => JSON.stringify(current[k]) !== JSON.stringify(next[k]),
-    );
-    if (!changed) return { changed, entry: current };
-    next.modifiedAt = isoTime(this.clock.now());
-    await this.store.put(next);
-    this.putUnlessRemoved(next);
-    this.emit({ type: 'entry_updated', entry: next });
-    return { changed, entry: next };
+    const change = (current: ConfigEntry): ConfigEntry => {
+      const next = { ...current, ...changes };
+      const changed = (Object.keys(changes) as (keyof ConfigEntry)[]).some(
+        (k) => JSON.stringify(current[k]) !== JSON.stringify(next[k]),
+      );
+      if (!changed) return current;
+      next.modifiedAt = isoTime(this.clock.now());
+      return next;
+    };
+    return this.serially(entryId, async () => {
+      let current = this.require(entryId);
+      let entry: ConfigEntry;
+      if (this.store.update) ({ entry, base: current } = await this.writeShared(entryId, current, change));
+      else {
+        entry = change(current);
+        if (entry === current) return { changed: false, entry };
+        await this.store.put(entry);
+        this.putUnlessRemoved(entry);
+      }
+      const changed = entry !== current;
+      if (changed) this.emit({ type: 'entry_updated', entry });
+      return { changed, entry };
+    });
   }
 
   /** Sets the runtime state; persisted so a listing after a restart shows why an entry is not loaded. */
-  async setState(entryId: string, state: EntryState, reason: string | null = null): Promise<ConfigEntry> {
-    const current = this.require(entryId);
-    if (current.state === state && current.reason === reason) return current;
-    const next = { ...current, state, reason };
-    await this.store.put(next);
-    this.putUnlessRemoved(next);
-    this.emit({ type: 'entry_state', entry: next, previous: current.state });
-    return next;
+  setState(entryId: string, state: EntryState, reason: string | null = null): Promise<ConfigEntry> {
+    const change = (e: ConfigEntry): ConfigEntry =>
+      e.state === state && e.reason === reason ? e : { ...e, state, reason };
+    return this.serially(entryId, async () => {
+      let current = this.require(entryId);
+      if (current.state === state && current.reason === reason) return current;
+      let next: ConfigEntry;
+      if (this.store.update)
+        ({ entry: next, base: current } = await this.writeShared(entryId, current, change));
+      else {
+        next = change(current);
+        await this.store.put(next);
+        this.putUnlessRemoved(next);
+      }
+      if (next !== current) this.emit({ type: 'entry_state', entry: next, previous: current.state });
+      return next;
+    });
+  }
+
+  /**
+   * One write of an entry at a time in this registry: each reads the entry as the one before it left
+   * it, so two updates of one entry that interleave (data from a reauth, options from an options flow)
+   * both land. With nothing queued the write starts at once. A removal does not queue: it wins over
+   * the writes still queued (they fail `UnknownEntry`).
+   */
+  private serially<T>(entryId: string, write: () => Promise<T>): Promise<T> {
+    const before = this.writing.get(entryId);
+    const run = before ? before.then(write) : write();
+    const done = run.then(
+      () => {},
+      () => {},
+    );
+    this.writing.set(entryId, done);
+    void done.then(() => {
+      if (this.writing.get(entryId) === done) this.writing.delete(entryId);
+    });
+    return run;
+  }
+
+  /**
+   * A write through the store's atomic `update`: `change` applies to the row as stored, so another
+   * instance's change to it is kept (and told to this registry's subscribers first, as theirs).
+   * `entry` is `base` itself when nothing was written.
+   */
+  private async writeShared(
+    entryId: string,
+    current: ConfigEntry,
+    change: (entry: ConfigEntry) => ConfigEntry,
+  ): Promise<{ entry: ConfigEntry; base: ConfigEntry }> {
+    let base = current;
+    const stored = await this.store.update!(entryId, (row) => {
+      base = row;
+      return change(row);
+    });
+    // Deleted in the store (by another instance: its notice follows) or here meanwhile: deletes win.
+    if (!stored || !this.entries.has(entryId)) throw new UnknownEntry(entryId);
+    if (!sameJson(base, current)) this.applyRemote(entryId, base);
+    if (stored !== base) this.put(stored);
+    return { entry: stored, base };
   }
 
   /**
@@ -166,7 +231,7 @@ export class ConfigEntries {
       this.emit({ type: 'entry_removed', entry: current, remote: true });
       return;
     }
-    if (current && JSON.stringify(current) === JSON.stringify(entry)) return;
+    if (current && sameJson(current, entry)) return;
     this.put(entry);
     if (!current) this.emit({ type: 'entry_added', entry, remote: true });
     else if (current.state !== entry.state || current.reason !== entry.reason)
@@ -198,4 +263,13 @@ export class ConfigEntries {
       }
     }
   }
+}
+
+/** Equal as JSON, whatever the key order (a jsonb column gives keys back in its own order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a, sortedKeys) === JSON.stringify(b, sortedKeys);
+}
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }

@@ -5,6 +5,16 @@ import type { ConfigEntry } from './configEntry.ts';
 export interface EntryStore {
   loadAll(): Promise<ConfigEntry[]>;
   put(entry: ConfigEntry): Promise<void>;
+  /**
+   * Optional atomic read-modify-write of one stored entry, for a store several processes write: the
+   * store calls `change` with the entry as stored and writes what it returns unless that is the same
+   * object, again on a fresh read if the row changed meanwhile (so another process's change is kept).
+   * Resolves to the entry as stored after: `change`'s result when written, else the row it was given
+   * (the same object: nothing was written, or the store declined a write that was not this process's
+   * to make); `undefined` when there is no such entry (deleted). `ConfigEntries.update` and
+   * `setState` use it when present, `put` otherwise.
+   */
+  update?(entryId: string, change: (current: ConfigEntry) => ConfigEntry): Promise<ConfigEntry | undefined>;
   delete(entryId: string): Promise<void>;
   flush?(): Promise<void>;
 }
