@@ -3,9 +3,10 @@ export { findPostgresBin, type LocalCluster, startLocalCluster } from './localCl
 export { MIGRATIONS, migrate } from './migrations.ts';
 export { CHANNEL, type Notice } from './notice.ts';
 export { PgBudgetLedger } from './pgBudgetLedger.ts';
-export { PgEntryStore } from './pgEntryStore.ts';
+export { LeaseLost, PgEntryStore, type PgEntryStoreOptions } from './pgEntryStore.ts';
 export { PgEvents } from './pgEvents.ts';
 export { PgFlowStore } from './pgFlowStore.ts';
 export { type Lease, PgLeases } from './pgLeases.ts';
 export { PgLock } from './pgLock.ts';
+export { PgReauthCounts } from './pgReauthCounts.ts';
 export { PgTokenStore, pgTokenStorage } from './pgTokenStore.ts';

@@ -42,8 +42,14 @@ export const MIGRATIONS: readonly string[] = [
      granted integer NOT NULL,
      blocked_until bigint NOT NULL
    );`,
-  // 4: reserved for fenced entry writes and the shared reauth loop guard (not released yet).
-  'SELECT 1',
+  // 4: a row version per entry (a write applies to the version it read, else reads again), and the
+  // reauth loop guard's successful reauths, per account, shared by the servers.
+  `ALTER TABLE configflow_entries ADD COLUMN version bigint NOT NULL DEFAULT 1;
+   CREATE TABLE configflow_reauths (
+     account_key text NOT NULL,
+     at bigint NOT NULL
+   );
+   CREATE INDEX configflow_reauths_account ON configflow_reauths (account_key, at);`,
   // 5: reserved for flows across instances (not released yet).
   'SELECT 1',
 ];
