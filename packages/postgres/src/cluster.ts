@@ -16,6 +16,7 @@ import { PgEvents } from './pgEvents.ts';
 import { PgFlowStore } from './pgFlowStore.ts';
 import { PgLeases } from './pgLeases.ts';
 import { PgLock } from './pgLock.ts';
+import { PgReauthCounts } from './pgReauthCounts.ts';
 import { pgTokenStorage } from './pgTokenStore.ts';
 
 export interface PgClusterOptions {
@@ -47,6 +48,8 @@ export interface PgCluster {
   readonly fordpassTokens: SharedTokenStorage;
   /** Entry ownership by lease, for `EntryRuntime`'s `ownership`. */
   readonly ownership: EntryOwnership;
+  /** The reauth loop guard's count, shared: for `EntryRuntime`'s `reauthCounts`. */
+  readonly reauthCounts: PgReauthCounts;
   /** Entries this instance runs now. */
   owned(): string[];
   /** Joins an instance's registry, manager and runtime to the others (before they start). */
@@ -81,7 +84,9 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
   pool.on('error', (error) => log(`configflow: a database connection failed: ${error.message}`));
   await migrate(pool);
   let app: { entries: ConfigEntries; manager: FlowManager; runtime: EntryRuntime } | undefined;
-  const entryStore = new PgEntryStore(pool, instance);
+  // A state write refused for a lost lease (taken over while this instance was paused): stop running it.
+  const onLost = (id: string) => void (held.delete(id) && app?.runtime.unload(id).catch(() => {}));
+  const entryStore = new PgEntryStore(pool, instance, { ...(opts.now ? { now: opts.now } : {}), onLost });
   const flowStore = new PgFlowStore(pool);
   const leases = new PgLeases(pool, instance, { ttlMs: leaseMs, ...(opts.now ? { now: opts.now } : {}) });
   // Under the reauth lock: a reauth flow another instance opened must be seen before deciding.
@@ -97,10 +102,12 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
     async claim(entryId) {
       const lease = await leases.acquire(entryKey(entryId));
       if (lease) held.add(entryId);
+      if (lease) entryStore.hold(entryId, lease.fence);
       return lease !== undefined;
     },
     async release(entryId) {
       if (!held.delete(entryId)) return;
+      entryStore.drop(entryId);
       await leases.release(entryKey(entryId));
     },
   };
@@ -152,6 +159,7 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
       if (await leases.acquire(entryKey(entryId))) continue;
       // Taken over while this instance could not renew (paused, cut off): stop running it.
       held.delete(entryId);
+      entryStore.drop(entryId);
       await runtime.unload(entryId).catch(() => {});
     }
     const now = opts.now?.() ?? null;
@@ -189,6 +197,7 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
     events,
     fordpassTokens: pgTokenStorage(pool, lock),
     ownership,
+    reauthCounts: new PgReauthCounts(pool),
     owned: () => [...held],
     attach(target) {
       app = target;
