@@ -95,6 +95,7 @@ export async function instance(
     clock,
     lock: cluster.lock,
     ownership: cluster.ownership,
+    reauthCounts: cluster.reauthCounts,
     random: () => 0,
   });
   cluster.attach({ entries, manager, runtime });
