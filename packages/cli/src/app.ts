@@ -77,7 +77,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       manager,
       integrations: setup.integrations,
       log,
-      ...(cluster ? { lock: cluster.lock, ownership: cluster.ownership } : {}),
+      ...(cluster
+        ? { lock: cluster.lock, ownership: cluster.ownership, reauthCounts: cluster.reauthCounts }
+        : {}),
     });
     cluster?.attach({ entries, manager, runtime });
     await manager.start();
