@@ -50,8 +50,13 @@ export const MIGRATIONS: readonly string[] = [
      at bigint NOT NULL
    );
    CREATE INDEX configflow_reauths_account ON configflow_reauths (account_key, at);`,
-  // 5: reserved for flows across instances (not released yet).
-  'SELECT 1',
+  // 5: flows across instances: a revision per write (a stale copy is told apart) and a lock per flow.
+  `CREATE SEQUENCE configflow_flow_revisions;
+   ALTER TABLE configflow_flows
+     ADD COLUMN revision bigint NOT NULL DEFAULT nextval('configflow_flow_revisions'),
+     ADD COLUMN lock_owner text,
+     ADD COLUMN lock_fence bigint NOT NULL DEFAULT 0,
+     ADD COLUMN lock_expires bigint NOT NULL DEFAULT 0;`,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across instances. */
