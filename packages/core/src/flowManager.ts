@@ -122,6 +122,8 @@ export class FlowManager {
    */
   private readonly uncollected = new Map<string, { result: FlowResult; endedAt: number }>();
   private readonly listeners = new Set<(event: FlowEvent) => void>();
+  /** Flows whose progress work finished on another instance: an end that follows waits for a read. */
+  private readonly remoteDone = new Set<string>();
   private sweepTimer: unknown;
   private readonly host: FlowHost;
   private readonly limits: typeof FLOW_LIMITS;
@@ -281,19 +283,23 @@ export class FlowManager {
       return ended.result;
     }
     if (!this.index.has(flowId) && !(await this.adopt(flowId))) throw new UnknownFlow(flowId);
-    return this.serial(flowId, async () => {
-      // A live flow's next step costs no revive (and no promise for one).
-      const existing = this.live.get(flowId);
-      if (existing) this.touch(flowId, existing);
-      const live = existing ?? (await this.revive(flowId));
-      const snapshot = live.actor.getSnapshot();
-      try {
-        return await this.step(live, snapshot, input);
-      } catch (error) {
-        if (!(error instanceof InvalidInput)) await this.rollback(live, snapshot);
-        throw error;
-      }
-    });
+    return this.locked(flowId, () => this.configureNow(flowId, input));
+  }
+
+  private async configureNow(flowId: string, input: unknown): Promise<FlowResult> {
+    // Another instance may have ended the flow while this request waited for it.
+    if (!this.index.has(flowId)) throw new UnknownFlow(flowId);
+    // A live flow's next step costs no revive (and no promise for one).
+    const existing = this.live.get(flowId);
+    if (existing) this.touch(flowId, existing);
+    const live = existing ?? (await this.revive(flowId));
+    const snapshot = live.actor.getSnapshot();
+    try {
+      return await this.step(live, snapshot, input);
+    } catch (error) {
+      if (!(error instanceof InvalidInput)) await this.rollback(live, snapshot);
+      throw error;
+    }
   }
 
   /**
@@ -362,7 +368,7 @@ export class FlowManager {
    */
   async abort(flowId: string, reason = 'user_aborted'): Promise<boolean> {
     if (!this.index.has(flowId) && !(await this.adopt(flowId))) throw new UnknownFlow(flowId);
-    return this.serial(flowId, async () => {
+    return this.locked(flowId, async () => {
       const record = this.index.get(flowId);
       if (!record) return false;
       await this.remove(flowId, aborted(record, reason));
@@ -410,9 +416,10 @@ export class FlowManager {
     for (const [id, { endedAt }] of this.uncollected) if (endedAt <= cutoff) this.uncollected.delete(id);
     const expired = [...this.index.values()].filter((r) => r.updatedAt <= cutoff).map((r) => r.flowId);
     for (const id of expired) {
-      await this.serial(id, async () => {
+      await this.locked(id, async () => {
+        // Re-checked: another instance may have stepped it meanwhile (its record is re-read then).
         const record = this.index.get(id);
-        if (record) await this.remove(id, aborted(record, 'expired'));
+        if (record && record.updatedAt <= cutoff) await this.remove(id, aborted(record, 'expired'));
       });
     }
     return expired;
@@ -450,10 +457,22 @@ export class FlowManager {
    * ended there; then this instance's subscribers hear the event (with `remote: true`).
    */
   async applyRemote(event: FlowEvent): Promise<void> {
-    if (event.type !== 'progress') {
-      await this.serial(event.flowId, async () => {
-        this.forget(event.flowId);
-        if (event.type !== 'ended') await this.adopt(event.flowId);
+    const { flowId } = event;
+    if (event.type === 'progress') {
+      // The instance running the work reports it: a read here shows the same fraction.
+      if (event.result.progress !== undefined && this.index.has(flowId))
+        this.progressFraction.set(flowId, event.result.progress);
+    } else {
+      await this.serial(flowId, async () => {
+        const doneThere = this.remoteDone.has(flowId);
+        this.forget(flowId);
+        if (event.type !== 'ended') {
+          await this.adopt(flowId);
+          if (event.result.type === 'progress_done') this.remoteDone.add(flowId);
+        } else if (doneThere) {
+          // Its progress work ended it there: the client's next read here collects the end.
+          this.uncollected.set(flowId, { result: event.result, endedAt: this.clock.now() });
+        }
       });
     }
     this.notify({ ...event, remote: true });
@@ -475,7 +494,13 @@ export class FlowManager {
     this.index.delete(flowId);
     this.live.delete(flowId);
     this.progressFraction.delete(flowId);
-    live?.progress?.abort();
+    this.remoteDone.delete(flowId);
+    if (live?.progress) {
+      live.progress.abort();
+      live.progress = undefined;
+      // Nobody else would run it while this instance's right to it stood.
+      void this.store.releaseWork?.(flowId).catch(() => {});
+    }
     live?.actor.stop();
   }
 
@@ -537,6 +562,25 @@ export class FlowManager {
       if (this.queues.get(flowId) === tail) this.queues.delete(flowId);
     });
     return next;
+  }
+
+  /**
+   * `serial`, and with a store several instances share, also under the store's lock on the flow: a
+   * request on another instance waits for this one, and a copy another instance made stale since
+   * this one read it is read again first, so the operation sees every earlier one's result.
+   */
+  private locked<T>(flowId: string, op: () => Promise<T>): Promise<T> {
+    const store = this.store;
+    if (store.exclusive === undefined) return this.serial(flowId, op);
+    return this.serial(flowId, () =>
+      store.exclusive!(flowId, async (current) => {
+        if (!current(this.index.get(flowId))) {
+          this.forget(flowId);
+          await this.adopt(flowId);
+        }
+        return op();
+      }),
+    );
   }
 
   private indexRecord(record: FlowRecord): void {
@@ -695,9 +739,34 @@ export class FlowManager {
     if (snapshot.status !== 'active' || live.flow.steps[stepId]?.kind !== 'progress' || live.progress) return;
     const controller = new AbortController();
     live.progress = controller;
+    const claim = this.store.claimWork;
+    if (claim === undefined) {
+      this.runProgress(live, stepId, controller);
+      return;
+    }
+    // A store several instances share: the work runs on the one instance the store grants it to;
+    // the others relay its events. Another instance that takes it over stops it here.
+    const lost = () => {
+      if (live.progress !== controller) return;
+      live.progress = undefined;
+      controller.abort();
+    };
+    void claim.call(this.store, live.record.flowId, lost).then(
+      (mine) => {
+        if (live.progress !== controller || controller.signal.aborted) return;
+        if (mine) this.runProgress(live, stepId, controller);
+        else live.progress = undefined;
+      },
+      () => {
+        if (live.progress === controller) live.progress = undefined;
+      },
+    );
+  }
+
+  private runProgress(live: LiveFlow, stepId: string, controller: AbortController): void {
     const { flowId } = live.record;
     void this.runHandler(live, stepId, undefined, controller.signal).then((event) =>
-      this.serial(flowId, async () => {
+      this.locked(flowId, async () => {
         if (live.progress !== controller) return;
         live.progress = undefined;
         if (controller.signal.aborted || this.live.get(flowId) !== live) return;
@@ -707,8 +776,31 @@ export class FlowManager {
         const result = await this.afterStep(live, 'progressed');
         if (result.type === 'create_entry' || result.type === 'abort')
           this.uncollected.set(flowId, { result, endedAt: this.clock.now() });
-      }).catch(() => {}),
+        // Left the progress step (no new work started): the right to run its work goes back.
+        if (this.store.releaseWork && this.live.get(flowId)?.progress === undefined)
+          await this.store.releaseWork(flowId);
+      }).catch(() => {
+        // The outcome could not be applied (a shared store unreachable): the work is given back, so
+        // whichever instance takes it over next runs it again.
+        if (live.progress !== controller || !this.store.releaseWork) return;
+        live.progress = undefined;
+        void this.store.releaseWork(flowId).catch(() => {});
+      }),
     );
+  }
+
+  /**
+   * A store several instances share found this flow's progress work without a live owner (its
+   * instance died, or stopped): the work is started here if the store grants it, on a fresh copy.
+   */
+  async takeOverWork(flowId: string): Promise<void> {
+    if (!this.index.has(flowId) && !(await this.adopt(flowId))) return;
+    await this.locked(flowId, async () => {
+      if (!this.index.has(flowId)) return;
+      const existing = this.live.get(flowId);
+      if (existing) this.startProgress(existing);
+      else await this.revive(flowId);
+    });
   }
 
   private async finish(live: LiveFlow, outcome: Outcome): Promise<FlowResult> {
@@ -794,9 +886,10 @@ export class FlowManager {
       (r) => r.handler === except.handler && r.flowId !== except.flowId && r.kind === 'config',
     );
     for (const other of others) {
-      void this.serial(other.flowId, async () => {
-        if (this.index.has(other.flowId)) await this.remove(other.flowId, aborted(other, reason));
-      });
+      void this.locked(other.flowId, async () => {
+        const current = this.index.get(other.flowId);
+        if (current) await this.remove(other.flowId, aborted(current, reason));
+      }).catch(() => {});
     }
   }
 
@@ -855,10 +948,16 @@ export class FlowManager {
     if (!live) return;
     if (live.actor.getSnapshot().status === 'active') {
       live.record.snapshot = JSON.stringify(live.actor.getPersistedSnapshot());
-      if (this.store.durable) await this.store.put(live.record);
+      // A shared store has every step's snapshot already; a write here, outside the flow's lock,
+      // could put back an older one over another instance's step.
+      if (this.store.durable && this.store.exclusive === undefined) await this.store.put(live.record);
     }
-    live.progress?.abort();
-    live.progress = undefined;
+    if (live.progress) {
+      live.progress.abort();
+      live.progress = undefined;
+      // Stopping: another instance may take the work over at once.
+      await this.store.releaseWork?.(flowId).catch(() => {});
+    }
     live.actor.stop();
     this.live.delete(flowId);
   }

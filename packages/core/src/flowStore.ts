@@ -32,6 +32,24 @@ export interface FlowStore {
   put(record: FlowRecord): Promise<void>;
   delete(flowId: string): Promise<void>;
   flush?(): Promise<void>;
+  /**
+   * A store several instances share: runs one operation of a flow (a step, a read, an abort, a
+   * removal) under a lock on that flow across instances. `current(held)` tells whether the record this
+   * instance holds is still the stored one; when it is not, the manager re-reads the flow first.
+   * Absent (a store of one process), the manager's in-memory queue per flow is the only lock.
+   */
+  exclusive?<T>(
+    flowId: string,
+    fn: (current: (held: FlowRecord | undefined) => boolean) => Promise<T>,
+  ): Promise<T>;
+  /**
+   * A store several instances share: takes (or keeps) the right to run the flow's progress work on
+   * this instance; false when another live instance holds it. `onLost` runs if another instance takes
+   * it over later (this one stopped renewing it in time).
+   */
+  claimWork?(flowId: string, onLost: () => void): Promise<boolean>;
+  /** Gives that right back: the work ended here, or this instance stops. */
+  releaseWork?(flowId: string): Promise<void>;
 }
 
 /** The default: flows live in this process only. */

@@ -67,7 +67,8 @@ const EVENTS_KEPT_MS = 10 * 60_000;
 /**
  * Opens (and migrates) the shared database. Locks are advisory locks; each entry's polling is a
  * lease renewed every third of its period, and taken over by a live instance once it lapses;
- * changes reach the other instances by LISTEN/NOTIFY.
+ * changes reach the other instances by LISTEN/NOTIFY. A flow is stepped under its row's lock (see
+ * `PgFlowStore`), and its progress work runs on the instance holding its lease, renewed the same way.
  */
 export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> {
   const instance = opts.instance ?? randomUUID();
@@ -87,7 +88,14 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
   // A state write refused for a lost lease (taken over while this instance was paused): stop running it.
   const onLost = (id: string) => void (held.delete(id) && app?.runtime.unload(id).catch(() => {}));
   const entryStore = new PgEntryStore(pool, instance, { ...(opts.now ? { now: opts.now } : {}), onLost });
-  const flowStore = new PgFlowStore(pool);
+  // Flow locks and progress-work leases lapse on the lease period too, on the same clock.
+  const flowStore = new PgFlowStore(pool, {
+    owner: instance,
+    ttlMs: leaseMs,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  /** `handler/kind/stepId` of every progress step: stored flows waiting at one have work to run. */
+  let progressSteps: string[] = [];
   const leases = new PgLeases(pool, instance, { ttlMs: leaseMs, ...(opts.now ? { now: opts.now } : {}) });
   // Under the reauth lock: a reauth flow another instance opened must be seen before deciding.
   const lock = new PgLock(pool, async (key) => {
@@ -155,6 +163,11 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
     const runtime = app.runtime;
     // Relayed events are read within moments of their NOTIFY: ten minutes on, nobody needs them.
     await events.prune(EVENTS_KEPT_MS);
+    // Flows: keep the locks of running steps and the work running here, then take over the progress
+    // work of flows nobody runs (its owner died, or stopped).
+    await flowStore.renew();
+    for (const flowId of await flowStore.orphanedWork(progressSteps))
+      await app.manager.takeOverWork(flowId).catch(() => {});
     for (const entryId of [...held]) {
       if (await leases.acquire(entryKey(entryId))) continue;
       // Taken over while this instance could not renew (paused, cut off): stop running it.
@@ -201,6 +214,15 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
     owned: () => [...held],
     attach(target) {
       app = target;
+      progressSteps = target.manager.handlerList().flatMap((root) =>
+        [root, root.options].flatMap((flow) =>
+          flow === undefined
+            ? []
+            : Object.entries(flow.steps)
+                .filter(([, step]) => step.kind === 'progress')
+                .map(([stepId]) => `${root.domain}/${flow.kind}/${stepId}`),
+        ),
+      );
       unsubscribe.push(
         target.manager.subscribe((event) => {
           if (event.remote) return;
