@@ -99,9 +99,30 @@ function runAndKill(
 /** A loopback proxy to the simulator that notes every CAT refresh token Ford hands out, in order. */
 async function recordingProxy(
   sim: FordSimulator,
-): Promise<{ url: string; issued: string[]; close(): Promise<void> }> {
+): Promise<{ url: string; issued: string[]; settled(): Promise<void>; close(): Promise<void> }> {
   const issued: string[] = [];
+  // Requests Ford may still be answering. A child killed mid-request does not stop Ford: once the
+  // whole request reached it, it rotates anyway, so the harness must hear that answer before it
+  // reads what Ford issued last (else a pair on disk looks newest when Ford has moved on).
+  const inFlight = new Set<Promise<void>>();
   const server: Server = createServer((req, res) => {
+    let done!: () => void;
+    const flight = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    inFlight.add(flight);
+    void flight.then(() => inFlight.delete(flight));
+    let sent = false;
+    req.once('end', () => {
+      sent = true;
+    });
+    req.once('close', () => {
+      // Killed before its request was whole: Ford never sees a complete request, nothing to wait for.
+      if (!sent) {
+        upstream.destroy();
+        done();
+      }
+    });
     const upstream = request(
       `${sim.url}${req.url}`,
       { method: req.method, headers: { ...req.headers, host: new URL(sim.url).host } },
@@ -115,12 +136,17 @@ async function recordingProxy(
             // Noted before the child can see it: Ford has rotated, whatever happens to the child next.
             if (token) issued.push(tokenId(token));
           }
+          done();
+          if (res.destroyed) return;
           res.writeHead(up.statusCode ?? 502, up.headers);
           res.end(body);
         });
       },
     );
-    upstream.on('error', () => res.destroy());
+    upstream.on('error', () => {
+      done();
+      res.destroy();
+    });
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -128,6 +154,9 @@ async function recordingProxy(
   return {
     url: `http://127.0.0.1:${port}`,
     issued,
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -190,6 +219,7 @@ async function tokenTrial(
       process.stderr.write(stderr);
       return;
     }
+    await proxy.settled();
     figures.acknowledgedWrites += acks.length;
     const accountId = acks[0]?.split(' ')[1];
     if (!accountId) return;
