@@ -1,10 +1,15 @@
 /**
  * Cluster benchmark (issue 18): one entry write and a reload at 1,000 / 10,000 / 100,000 entries for
- * the JSON-file store and PostgreSQL, and flow steps/s through 1 and 3 instances on one PostgreSQL.
+ * the JSON-file store, PostgreSQL and SQLite (bench/sqliteEntryStore.ts, issue 18 item 1's evaluation:
+ * synchronous=FULL, durable per write like the file store, and NORMAL), and flow steps/s through 1 and
+ * 3 instances on one PostgreSQL.
  * It starts a throwaway PostgreSQL (Debian's server; `node scripts/ensure-postgres.mjs` installs it).
  * The 3 instances run in this one process, each with its own pool and LISTEN connection: the row
  * measures what sharing the database costs, not what more CPUs would add.
- * Reproduce: node --expose-gc --import tsx bench/cluster.bench.ts [--quick]
+ * SQLite rows need better-sqlite3, which is not a dependency (a native addon compiled on install):
+ * `npm i --prefix /tmp/sqlite better-sqlite3@12.11.1`, then CONFIGFLOW_BETTER_SQLITE3=/tmp/sqlite/node_modules/better-sqlite3;
+ * without it they are skipped with a note.
+ * Reproduce: [CONFIGFLOW_BETTER_SQLITE3=...] node --expose-gc --import tsx bench/cluster.bench.ts [--quick]
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +24,7 @@ import {
   JsonFileEntryStore,
 } from '../packages/core/src/index.ts';
 import { openPgCluster, PgEntryStore, startLocalCluster } from '../packages/postgres/src/index.ts';
+import { loadBetterSqlite3, SqliteEntryStore } from './sqliteEntryStore.ts';
 import { createThreeStepFlow, STEP1, STEP2 } from './threeStepFlow.ts';
 
 export const REPRODUCE = 'node --expose-gc --import tsx bench/cluster.bench.ts';
@@ -65,8 +71,20 @@ async function measure(
   return { reloadMs, writeMs: (performance.now() - t1) / ids.length };
 }
 
-async function entryRows(url: string, sizes: number[], writes: number): Promise<ClusterRow[]> {
+async function entryRows(
+  url: string,
+  sizes: number[],
+  writes: number,
+  notes: string[],
+): Promise<ClusterRow[]> {
   const rows: ClusterRow[] = [];
+  let sqlite = true;
+  try {
+    loadBetterSqlite3();
+  } catch (error) {
+    sqlite = false;
+    notes.push(`SQLite rows skipped: ${(error as Error).message}`);
+  }
   const dir = await mkdtemp(join(tmpdir(), 'configflow-bench-'));
   const cluster = await openPgCluster({ url, instance: 'bench-entries', poolSize: 4 });
   const { pool } = cluster;
@@ -103,10 +121,51 @@ async function entryRows(url: string, sizes: number[], writes: number): Promise<
           baseline: `entries: file store, reload at ${label}`,
         },
       );
+      if (sqlite) rows.push(...(await sqliteRows(join(dir, `entries-${n}.db`), all, writes, label)));
     }
   } finally {
     await cluster.close();
     await rm(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** SQLite rows at one size: the file seeded in one transaction, then `measure` with FULL and NORMAL. */
+async function sqliteRows(
+  path: string,
+  all: ConfigEntry[],
+  writes: number,
+  label: string,
+): Promise<ClusterRow[]> {
+  const seed = new SqliteEntryStore(path);
+  seed.putMany(all);
+  seed.close();
+  const rows: ClusterRow[] = [];
+  for (const synchronous of ['FULL', 'NORMAL'] as const) {
+    let store: SqliteEntryStore | undefined;
+    const r = await measure(() => {
+      store = new SqliteEntryStore(path, { synchronous });
+      return store;
+    }, writes);
+    store?.close();
+    const what =
+      synchronous === 'FULL'
+        ? 'SQLite (synchronous=FULL)'
+        : 'SQLite (synchronous=NORMAL, no fsync per write)';
+    rows.push(
+      {
+        name: `entries: ${what}, one write at ${label}`,
+        value: r.writeMs,
+        unit: 'ms',
+        baseline: `entries: file store, one write at ${label}`,
+      },
+      {
+        name: `entries: ${what}, reload at ${label}`,
+        value: r.reloadMs,
+        unit: 'ms',
+        baseline: `entries: file store, reload at ${label}`,
+      },
+    );
   }
   return rows;
 }
@@ -151,11 +210,17 @@ async function flowSteps(
   return (flows * 3) / seconds;
 }
 
-export async function run(opts: { quick?: boolean } = {}): Promise<ClusterRow[]> {
+/** `notes`: lines to print under the table (the SQLite rows' skip note). */
+export async function run(opts: { quick?: boolean; notes?: string[] } = {}): Promise<ClusterRow[]> {
   const sizes = opts.quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
   const local = await startLocalCluster();
   try {
-    const rows = await entryRows(await local.createDatabase('bench_entries'), sizes, opts.quick ? 5 : 20);
+    const rows = await entryRows(
+      await local.createDatabase('bench_entries'),
+      sizes,
+      opts.quick ? 5 : 20,
+      opts.notes ?? [],
+    );
     const flows = opts.quick ? 300 : 2_000;
     const one = await flowSteps(await local.createDatabase('bench_flows_1'), 1, flows, 8);
     const three = await flowSteps(await local.createDatabase('bench_flows_3'), 3, flows, 8);
@@ -175,10 +240,12 @@ export async function run(opts: { quick?: boolean } = {}): Promise<ClusterRow[]>
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const rows = await run({ quick: process.argv.includes('--quick') });
+  const notes: string[] = [];
+  const rows = await run({ quick: process.argv.includes('--quick'), notes });
   const width = Math.max(...rows.map((r) => r.name.length));
   for (const r of rows) {
     const value = r.value >= 100 ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(2);
     process.stdout.write(`${r.name.padEnd(width)}  ${value} ${r.unit}\n`);
   }
+  for (const note of notes) process.stdout.write(`\n${note}\n`);
 }

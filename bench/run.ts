@@ -163,7 +163,7 @@ const suites: { name: string; run: () => Promise<Row[]> }[] = [
     name: 'cluster (issue 18: entry stores at scale, flows on PostgreSQL with 1 and 3 instances)',
     run: async () => {
       try {
-        return (await cluster({ quick })).map((r) => ({ ...r, higherIsBetter: r.unit === 'steps/s' }));
+        return (await cluster({ quick, notes })).map((r) => ({ ...r, higherIsBetter: r.unit === 'steps/s' }));
       } catch (error) {
         // PostgreSQL comes from Debian's package (scripts/ensure-postgres.mjs); without it, say so.
         notes.push(`cluster rows not measured: ${(error as Error).message}`);
