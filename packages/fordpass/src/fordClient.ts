@@ -260,7 +260,9 @@ export class FordClient {
   private transient(endpoint: string, reply: Reply, budget: RequestBudget | undefined): void {
     if (reply.status === 429) {
       const wait = retryAfterMs(reply.headers.get('retry-after'), this.now());
-      if (wait !== undefined) budget?.block(this.now() + wait);
+      // Held here at once; the shared ledger hears it a moment later (the promise never rejects), so
+      // the caller's retry logic is not kept waiting on the database.
+      if (wait !== undefined) void budget?.block(this.now() + wait);
       throw new FordRateLimited(`Ford rate-limited ${endpoint}`, wait);
     }
     if (reply.status >= 500) throw new FordUnavailable(`Ford ${endpoint}: HTTP ${reply.status}`);
