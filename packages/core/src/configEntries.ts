@@ -19,6 +19,20 @@ export class UnknownEntry extends FlowError {
   }
 }
 
+/**
+ * A store shared by several servers already holds an entry of this domain with this unique id,
+ * written by another server after this one looked (two flows for one device finishing at once on
+ * two servers). The flow that meets it aborts `already_configured`, as it would have on one server.
+ */
+export class UniqueIdTaken extends FlowError {
+  constructor(
+    readonly domain: string,
+    readonly uniqueId: string,
+  ) {
+    super('already_configured', `A config entry of ${domain} with unique id ${uniqueId} exists`);
+  }
+}
+
 /** What reloads an entry; the entry runtime plugs in here. */
 export type EntryReloader = (entry: ConfigEntry) => Promise<void>;
 

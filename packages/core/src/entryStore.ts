@@ -4,6 +4,7 @@ import type { ConfigEntry } from './configEntry.ts';
 /** Where config entries are kept. Async and per entry, so a shared database can stand behind it. */
 export interface EntryStore {
   loadAll(): Promise<ConfigEntry[]>;
+  /** A store several servers share rejects a second entry of a domain and unique id (`UniqueIdTaken`). */
   put(entry: ConfigEntry): Promise<void>;
   /**
    * Optional atomic read-modify-write of one stored entry, for a store several processes write: the

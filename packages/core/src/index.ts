@@ -2,7 +2,13 @@ export { writeFileAtomic } from './atomicFile.ts';
 export type { Clock } from './clock.ts';
 export { FakeClock, systemClock } from './clock.ts';
 export { abortState, CREATE_ENTRY_STATE, UNKNOWN } from './compileMachine.ts';
-export { ConfigEntries, type EntryEvent, type EntryReloader, UnknownEntry } from './configEntries.ts';
+export {
+  ConfigEntries,
+  type EntryEvent,
+  type EntryReloader,
+  UniqueIdTaken,
+  UnknownEntry,
+} from './configEntries.ts';
 export type { ConfigEntry, EntryState } from './configEntry.ts';
 export {
   type ConfigFlow,

@@ -5,6 +5,9 @@ import type pg from 'pg';
  * under an advisory lock so instances starting together migrate it once. Steps are never edited
  * once released: a change is a new step.
  */
+/** The index that keeps a domain's unique ids unique; its violation is told apart by this name. */
+export const UNIQUE_ID_INDEX = 'configflow_entries_unique_id';
+
 export const MIGRATIONS: readonly string[] = [
   // 1: entries, flows in progress, leases, relayed events.
   `CREATE TABLE configflow_entries (
@@ -57,6 +60,10 @@ export const MIGRATIONS: readonly string[] = [
      ADD COLUMN lock_owner text,
      ADD COLUMN lock_fence bigint NOT NULL DEFAULT 0,
      ADD COLUMN lock_expires bigint NOT NULL DEFAULT 0;`,
+  // 6: one entry per domain and unique id across all servers (two flows for one device finishing at
+  // once on two servers: the second insert fails, and its flow aborts already_configured).
+  `CREATE UNIQUE INDEX ${UNIQUE_ID_INDEX} ON configflow_entries ((body->>'domain'), (body->>'uniqueId'))
+     WHERE body->>'uniqueId' IS NOT NULL;`,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across instances. */

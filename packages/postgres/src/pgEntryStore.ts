@@ -1,5 +1,6 @@
-import { type ConfigEntry, type EntryStore, FlowError } from '@configflow/core';
+import { type ConfigEntry, type EntryStore, FlowError, UniqueIdTaken } from '@configflow/core';
 import type pg from 'pg';
+import { UNIQUE_ID_INDEX } from './migrations.ts';
 import { CHANNEL, type Notice } from './notice.ts';
 
 /**
@@ -70,12 +71,15 @@ export class PgEntryStore implements EntryStore {
   }
   /** The whole entry, unconditionally (a new entry; last writer wins): `update` is the safe change. */
   async put(entry: ConfigEntry): Promise<void> {
-    await this.pool.query(
-      `WITH w AS (
+    await this.write(
+      entry,
+      this.pool.query(
+        `WITH w AS (
          INSERT INTO configflow_entries AS e (entry_id, body) VALUES ($1, $2)
          ON CONFLICT (entry_id) DO UPDATE SET body = EXCLUDED.body, version = e.version + 1, updated_at = now()
        ) SELECT pg_notify($3, $4)`,
-      [entry.entryId, entry, CHANNEL, this.notice(entry.entryId)],
+        [entry.entryId, entry, CHANNEL, this.notice(entry.entryId)],
+      ),
     );
   }
 
@@ -95,13 +99,16 @@ export class PgEntryStore implements EntryStore {
       const fenced = next.state !== row.body.state || next.reason !== row.body.reason;
       const fence = fenced ? this.fences.get(entryId) : undefined;
       const guard = fenced ? this.guard(entryId, fence, 6) : { sql: 'true', params: [] };
-      const written = await this.pool.query(
-        `WITH w AS (
+      const written = await this.write(
+        next,
+        this.pool.query(
+          `WITH w AS (
            UPDATE configflow_entries SET body = $2, version = version + 1, updated_at = now()
            WHERE entry_id = $1 AND version = $3 AND ${guard.sql}
            RETURNING 1
          ) SELECT pg_notify($4, $5) FROM w`,
-        [entryId, next, row.version, CHANNEL, this.notice(entryId), ...guard.params],
+          [entryId, next, row.version, CHANNEL, this.notice(entryId), ...guard.params],
+        ),
       );
       if (written.rows.length > 0) return next;
       // Not written: the row went, changed since it was read (apply the change to it again), or the
@@ -152,6 +159,18 @@ export class PgEntryStore implements EntryStore {
               AND expires_at > COALESCE(${third}::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint))`,
       params: [`entry:${entryId}`, this.instance, this.opts.now?.() ?? null],
     };
+  }
+
+  /** A write that would give a second entry the domain's unique id is `UniqueIdTaken`. */
+  private async write<T>(entry: ConfigEntry, query: Promise<T>): Promise<T> {
+    try {
+      return await query;
+    } catch (error) {
+      const e = error as { code?: string; constraint?: string };
+      if (e.code === '23505' && e.constraint === UNIQUE_ID_INDEX && entry.uniqueId != null)
+        throw new UniqueIdTaken(entry.domain, entry.uniqueId);
+      throw error;
+    }
   }
 
   private notice(entryId: string): string {

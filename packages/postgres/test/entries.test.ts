@@ -129,6 +129,27 @@ describe('entry writes across instances', () => {
     await until(() => b.entries.get(id) === undefined, 'B to drop the entry');
     expect(a.entries.get(id)).toBeUndefined();
   });
+
+  it('two flows for one device finishing on A and B at the same instant make one entry; the other aborts already_configured', async () => {
+    const { a, b } = await two();
+    for (let round = 1; round <= 10; round++) {
+      const vin = `SAME-${round}`;
+      const flows = [];
+      for (const on of [a, b]) {
+        const { flowId } = await on.manager.init('acme');
+        await on.manager.configure(flowId, { account: 'acct-1' });
+        flows.push({ on, flowId });
+      }
+      const results = await Promise.all(flows.map(({ on, flowId }) => on.manager.configure(flowId, { vin })));
+      expect(results.map((r) => r.type).sort()).toEqual(['abort', 'create_entry']);
+      expect(results.find((r) => r.type === 'abort')?.reason).toBe('already_configured');
+      const { rows } = await a.cluster.pool.query(
+        `SELECT count(*)::int AS n FROM configflow_entries WHERE body->>'uniqueId' = $1`,
+        [vin],
+      );
+      expect(rows[0].n).toBe(1);
+    }
+  });
 });
 
 describe('the reauth loop guard across instances', () => {
