@@ -97,8 +97,18 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
   /** `handler/kind/stepId` of every progress step: stored flows waiting at one have work to run. */
   let progressSteps: string[] = [];
   const leases = new PgLeases(pool, instance, { ttlMs: leaseMs, ...(opts.now ? { now: opts.now } : {}) });
+  // A held lock keeps a connection until its work ends, and that work queries the pool (and may take
+  // a nested lock): locks on the pool deadlock once as many are held as it has connections (a server
+  // starting with 10 entries sets them all up at once). Their connections come from a pool of their
+  // own, bounded by the server's max_connections only.
+  const lockPool = new pg.Pool({
+    connectionString: opts.url,
+    max: Number.POSITIVE_INFINITY,
+    application_name: instance.slice(0, 63),
+  });
+  lockPool.on('error', (error) => log(`configflow: a database connection failed: ${error.message}`));
   // Under the reauth lock: a reauth flow another instance opened must be seen before deciding.
-  const lock = new PgLock(pool, async (key) => {
+  const lock = new PgLock(lockPool, async (key) => {
     if (!app || !key.startsWith('reauth:')) return;
     const { rows } = await pool.query<{ flow_id: string }>(
       `SELECT flow_id FROM configflow_flows WHERE body->>'source' = 'reauth'`,
@@ -247,7 +257,7 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
       for (const u of unsubscribe.splice(0)) u();
       await events.stop();
       await queue;
-      await pool.end();
+      await Promise.all([pool.end(), lockPool.end()]);
     },
   };
 }

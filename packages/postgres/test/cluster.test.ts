@@ -80,6 +80,22 @@ describe('two instances on one database', () => {
     expect([...a.cluster.owned(), ...b.cluster.owned()].sort()).toEqual([...ids].sort());
   });
 
+  it('an instance starting with more entries than its pool has connections sets them all up', async () => {
+    // Each entry's setup holds its lock's connection while it claims the lease: on the pool of 10,
+    // 12 entries set up at once took every connection and waited for one forever.
+    const url = await db.database();
+    const common = { now: () => 1_000_000, leaseMs: LEASE_MS, calls: { setup: [], poll: [] } as Calls };
+    const a = await instance(url, 'a', common);
+    running.push(a);
+    for (let i = 0; i < 12; i++) await addEntry(a, `acct-${i}`, `V${i}`);
+    await a.stop();
+    running = running.filter((i) => i !== a);
+    const c = await instance(url, 'c', common);
+    running.push(c);
+    await until(() => c.entries.list().every((e) => e.state === 'loaded'), 'every entry loaded on C');
+    expect(c.entries.list()).toHaveLength(12);
+  }, 30_000);
+
   it("a killed instance's entries are polled again by a survivor within one lease period", async () => {
     const { a, b, calls, advance } = await two();
     const id = await addEntry(a, 'acct-1', 'V1');
