@@ -8,8 +8,10 @@
  * measures what sharing the database costs, not what more CPUs would add.
  * SQLite rows need better-sqlite3, which is not a dependency (a native addon compiled on install):
  * `npm i --prefix /tmp/sqlite better-sqlite3@12.11.1`, then CONFIGFLOW_BETTER_SQLITE3=/tmp/sqlite/node_modules/better-sqlite3;
- * without it they are skipped with a note.
- * Reproduce: [CONFIGFLOW_BETTER_SQLITE3=...] node --expose-gc --import tsx bench/cluster.bench.ts [--quick]
+ * without it they are skipped with a note. SQLite (WASM) rows need node-sqlite3-wasm, not a dependency
+ * either (WebAssembly, nothing compiled): `npm i --prefix /tmp/sqlwasm node-sqlite3-wasm@0.8.60`, then
+ * CONFIGFLOW_SQLITE_WASM=/tmp/sqlwasm/node_modules/node-sqlite3-wasm (bench/sqliteWasmEntryStore.ts).
+ * Reproduce: [CONFIGFLOW_BETTER_SQLITE3=...] [CONFIGFLOW_SQLITE_WASM=...] node --expose-gc --import tsx bench/cluster.bench.ts [--quick]
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,7 @@ import {
 } from '../packages/core/src/index.ts';
 import { openPgCluster, PgEntryStore, startLocalCluster } from '../packages/postgres/src/index.ts';
 import { loadBetterSqlite3, SqliteEntryStore } from './sqliteEntryStore.ts';
+import { loadSqliteWasm, SqliteWasmEntryStore } from './sqliteWasmEntryStore.ts';
 import { createThreeStepFlow, STEP1, STEP2 } from './threeStepFlow.ts';
 
 export const REPRODUCE = 'node --expose-gc --import tsx bench/cluster.bench.ts';
@@ -66,7 +69,9 @@ async function measure(
   const reloadMs = performance.now() - t0;
   const ids = entries.list().slice(0, writes);
   const t1 = performance.now();
-  for (const [i, e] of ids.entries()) await entries.setState(e.entryId, i % 2 ? 'loaded' : 'setup_retry');
+  // Each write changes the state (setState with the state an entry already has writes nothing): a
+  // second measure on one file (SQLite's second mode) would otherwise time no-ops.
+  for (const e of ids) await entries.setState(e.entryId, e.state === 'loaded' ? 'setup_retry' : 'loaded');
   await entries.flush();
   return { reloadMs, writeMs: (performance.now() - t1) / ids.length };
 }
@@ -84,6 +89,13 @@ async function entryRows(
   } catch (error) {
     sqlite = false;
     notes.push(`SQLite rows skipped: ${(error as Error).message}`);
+  }
+  let sqliteWasm = true;
+  try {
+    loadSqliteWasm();
+  } catch (error) {
+    sqliteWasm = false;
+    notes.push(`SQLite (WASM) rows skipped: ${(error as Error).message}`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'configflow-bench-'));
   const cluster = await openPgCluster({ url, instance: 'bench-entries', poolSize: 4 });
@@ -122,6 +134,8 @@ async function entryRows(
         },
       );
       if (sqlite) rows.push(...(await sqliteRows(join(dir, `entries-${n}.db`), all, writes, label)));
+      if (sqliteWasm)
+        rows.push(...(await sqliteWasmRows(join(dir, `entries-${n}.wasm.db`), all, writes, label)));
     }
   } finally {
     await cluster.close();
@@ -152,6 +166,47 @@ async function sqliteRows(
       synchronous === 'FULL'
         ? 'SQLite (synchronous=FULL)'
         : 'SQLite (synchronous=NORMAL, no fsync per write)';
+    rows.push(
+      {
+        name: `entries: ${what}, one write at ${label}`,
+        value: r.writeMs,
+        unit: 'ms',
+        baseline: `entries: file store, one write at ${label}`,
+      },
+      {
+        name: `entries: ${what}, reload at ${label}`,
+        value: r.reloadMs,
+        unit: 'ms',
+        baseline: `entries: file store, reload at ${label}`,
+      },
+    );
+  }
+  return rows;
+}
+
+/** node-sqlite3-wasm rows at one size: rollback journal (its default; the lock taken per transaction)
+ * and WAL (only with locking_mode=EXCLUSIVE in its VFS), both synchronous=FULL. */
+async function sqliteWasmRows(
+  path: string,
+  all: ConfigEntry[],
+  writes: number,
+  label: string,
+): Promise<ClusterRow[]> {
+  const seed = new SqliteWasmEntryStore(path);
+  seed.putMany(all);
+  seed.close();
+  const rows: ClusterRow[] = [];
+  for (const journal of ['delete', 'wal'] as const) {
+    let store: SqliteWasmEntryStore | undefined;
+    const r = await measure(() => {
+      store = new SqliteWasmEntryStore(path, { journal });
+      return store;
+    }, writes);
+    store?.close();
+    const what =
+      journal === 'delete'
+        ? 'SQLite (WASM, node-sqlite3-wasm, rollback journal, synchronous=FULL)'
+        : 'SQLite (WASM, node-sqlite3-wasm, WAL + exclusive lock, synchronous=FULL)';
     rows.push(
       {
         name: `entries: ${what}, one write at ${label}`,
@@ -210,7 +265,7 @@ async function flowSteps(
   return (flows * 3) / seconds;
 }
 
-/** `notes`: lines to print under the table (the SQLite rows' skip note). */
+/** `notes`: lines to print under the table (the SQLite rows' skip notes). */
 export async function run(opts: { quick?: boolean; notes?: string[] } = {}): Promise<ClusterRow[]> {
   const sizes = opts.quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
   const local = await startLocalCluster();

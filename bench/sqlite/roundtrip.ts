@@ -4,13 +4,14 @@
  * runs on both, through ConfigEntries and on the stores directly; after each step both stores'
  * loadAll() (on a fresh instance reading the file) must be deep-equal, order included.
  * Run: CONFIGFLOW_BETTER_SQLITE3=/tmp/sqlite/node_modules/better-sqlite3 node --import tsx bench/sqlite/roundtrip.ts [steps]
+ * On node-sqlite3-wasm: CONFIGFLOW_SQLITE_BACKEND=wasm (or wasm-wal) CONFIGFLOW_SQLITE_WASM=... (see ./backend.ts).
  */
 import { deepStrictEqual } from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigEntries, type ConfigEntry, JsonFileEntryStore } from '../../packages/core/src/index.ts';
-import { SqliteEntryStore } from '../sqliteEntryStore.ts';
+import { BACKEND, openSqliteStore } from './backend.ts';
 
 const steps = Number(process.argv[2] ?? 2_000);
 let seed = 42;
@@ -42,7 +43,7 @@ const dir = await mkdtemp(join(tmpdir(), 'configflow-sqlite-roundtrip-'));
 const jsonPath = join(dir, 'entries.json');
 const sqlPath = join(dir, 'entries.db');
 let json = new JsonFileEntryStore(jsonPath);
-let sql = new SqliteEntryStore(sqlPath);
+let sql = openSqliteStore(sqlPath);
 const stats = { put: 0, delete: 0, reopen: 0, viaEntries: 0 };
 try {
   for (let step = 0; step < steps; step++) {
@@ -74,7 +75,7 @@ try {
       await json.flush();
       sql.close();
       json = new JsonFileEntryStore(jsonPath);
-      sql = new SqliteEntryStore(sqlPath);
+      sql = openSqliteStore(sqlPath);
       // The JSON store holds what it last loaded: a fresh instance is loaded before it is written.
       await json.loadAll();
       await sql.loadAll();
@@ -82,7 +83,7 @@ try {
     }
     await json.flush();
     const fromJson = await new JsonFileEntryStore(jsonPath).loadAll();
-    const fresh = new SqliteEntryStore(sqlPath);
+    const fresh = openSqliteStore(sqlPath);
     const fromSql = await fresh.loadAll();
     fresh.close();
     // setState writes modifiedAt from the wall clock on both sides a moment apart: compare without it.
@@ -90,7 +91,7 @@ try {
     deepStrictEqual(strip(fromSql), strip(fromJson), `step ${step}: stores differ`);
   }
   const final = await sql.loadAll();
-  console.log(`round-trip OK: ${steps} steps`, stats, `${final.length} entries at the end`);
+  console.log(`round-trip OK (${BACKEND}): ${steps} steps`, stats, `${final.length} entries at the end`);
 } finally {
   sql.close();
   await rm(dir, { recursive: true, force: true });
