@@ -3,7 +3,10 @@ import { formatReport, passed } from './report.ts';
 import { longScenario, shortScenario } from './scenario.ts';
 import { runSoak } from './soak.ts';
 
-/** `pnpm soak` runs the short form, `pnpm soak --long` the long one; exit 1 if any metric is non-zero. */
+/**
+ * `pnpm soak` runs the short form, `pnpm soak --long` the long one, `pnpm soak --cluster` the cluster
+ * soak (--instances, --kills, --accounts, --seed, --json); exit 1 if any asserted metric is non-zero.
+ */
 const { values } = parseArgs({
   options: {
     long: { type: 'boolean', default: false },
@@ -14,11 +17,33 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'default-poll': { type: 'boolean', default: false },
     json: { type: 'string' },
+    cluster: { type: 'boolean', default: false },
+    instances: { type: 'string' },
+    kills: { type: 'string' },
   },
   allowPositionals: true,
 });
 
 const seed = values.seed === undefined ? 1 : Number(values.seed);
+
+if (values.cluster) {
+  // `pnpm soak --cluster`: serve processes on one PostgreSQL, SIGKILLed mid refresh, reauth and flow.
+  const { clusterScenario } = await import('./cluster/scenario.ts');
+  const { runClusterSoak } = await import('./cluster/clusterSoak.ts');
+  const { clusterPassed, formatClusterReport } = await import('./cluster/clusterReport.ts');
+  const scenario = clusterScenario(seed, {
+    ...(values.kills ? { kills: Number(values.kills) } : {}),
+    ...(values.accounts ? { accounts: Number(values.accounts) } : {}),
+  });
+  if (values.instances) scenario.instances = Number(values.instances);
+  const result = await runClusterSoak(scenario, (line) => process.stderr.write(`${line}\n`));
+  console.log(formatClusterReport(result));
+  if (values.json) {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+  }
+  process.exit(clusterPassed(result) ? 0 : 1);
+}
 const scenario = values.long ? longScenario(seed) : shortScenario(seed);
 if (values.days) scenario.days = Number(values.days);
 if (values.accounts) scenario.accounts = Number(values.accounts);

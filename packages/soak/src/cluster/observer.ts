@@ -1,0 +1,175 @@
+import type { Pool } from './bridge.ts';
+
+/** A change of an entry's lease, as sampled from the database. */
+export interface LeaseChange {
+  at: number;
+  key: string;
+  owner: string;
+  fence: number;
+  expiresAt: number;
+}
+
+/** Two or more reauth flows of one account in progress at once (from one sample). */
+export interface ReauthOverlap {
+  at: number;
+  account: string;
+  flowIds: string[];
+}
+
+interface LeaseRow {
+  key: string;
+  owner: string;
+  fence: string;
+  expires_at: string;
+}
+
+/**
+ * Samples the shared database every `everyMs`: leases (who polls what, renewal rounds, takeovers),
+ * the reauth flows in progress per account, the token row of each account and the entries. Read only:
+ * what the instances committed, never what they say about themselves.
+ */
+export class Observer {
+  readonly leaseChanges: LeaseChange[] = [];
+  /** Renewals per owner (same owner, same fence): the database time of each (expiry - lease period). */
+  readonly renewals = new Map<string, number[]>();
+  readonly overlaps: ReauthOverlap[] = [];
+  /** Each reauth flow, when first seen, and for which account. */
+  readonly reauthSeen = new Map<string, { at: number; account: string; entryId: string }>();
+  /** The reauth flows in progress at the last sample. */
+  reauthOpen = new Set<string>();
+  /** Per account, the refresh tokens its row held, in order, with when each was first seen. */
+  readonly tokenHistory = new Map<string, { at: number; refresh: string }[]>();
+  readonly entriesSeen = new Set<string>();
+  readonly entryAccount = new Map<string, string>();
+  readonly entryVin = new Map<string, string>();
+  leases = new Map<string, LeaseChange>();
+  samples = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly overlapSeen = new Set<string>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly leaseMs: number,
+    private readonly everyMs = 100,
+  ) {}
+
+  start(): void {
+    const loop = () => {
+      this.running = this.sample()
+        .catch(() => {})
+        .finally(() => {
+          if (this.timer !== undefined) this.timer = setTimeout(loop, this.everyMs);
+        });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  async sample(): Promise<void> {
+    const at = Date.now();
+    const [leases, flows, tokens, entries] = await Promise.all([
+      this.pool.query<LeaseRow>(
+        `SELECT key, owner, fence, expires_at FROM configflow_leases WHERE key LIKE 'entry:%'`,
+      ),
+      this.pool.query<{ flow_id: string; entry_id: string | null }>(
+        `SELECT flow_id, body->>'entryId' AS entry_id FROM configflow_flows WHERE body->>'source' = 'reauth'`,
+      ),
+      this.pool.query<{ account_id: string; refresh: string }>(
+        `SELECT account_id, body->>'catRefreshToken' AS refresh FROM configflow_fordpass_tokens`,
+      ),
+      this.pool.query<{ entry_id: string; account: string | null; vin: string | null }>(
+        `SELECT entry_id, body->'data'->>'accountId' AS account, body->'data'->>'vin' AS vin FROM configflow_entries`,
+      ),
+    ]);
+    this.samples++;
+    for (const e of entries.rows) {
+      this.entriesSeen.add(e.entry_id);
+      if (e.account) this.entryAccount.set(e.entry_id, e.account);
+      if (e.vin) this.entryVin.set(e.entry_id, e.vin);
+    }
+    for (const row of leases.rows) {
+      const change: LeaseChange = {
+        at,
+        key: row.key,
+        owner: row.owner,
+        fence: Number(row.fence),
+        expiresAt: Number(row.expires_at),
+      };
+      const before = this.leases.get(row.key);
+      if (before && before.expiresAt === change.expiresAt && before.owner === change.owner) continue;
+      this.leases.set(row.key, change);
+      this.leaseChanges.push(change);
+      // expires_at = the statement's database time + the lease period; 0 is a release.
+      if (before && before.owner === change.owner && before.fence === change.fence && change.expiresAt > 0) {
+        const times = this.renewals.get(change.owner) ?? [];
+        times.push(change.expiresAt - this.leaseMs);
+        this.renewals.set(change.owner, times);
+      }
+    }
+    this.reauthOpen = new Set(flows.rows.map((f) => f.flow_id));
+    const byAccount = new Map<string, string[]>();
+    for (const f of flows.rows) {
+      const account = (f.entry_id && this.entryAccount.get(f.entry_id)) ?? `entry:${f.entry_id}`;
+      if (!this.reauthSeen.has(f.flow_id))
+        this.reauthSeen.set(f.flow_id, { at, account, entryId: f.entry_id ?? '' });
+      byAccount.set(account, [...(byAccount.get(account) ?? []), f.flow_id]);
+    }
+    for (const [account, ids] of byAccount) {
+      if (ids.length < 2) continue;
+      const key = `${account}:${[...ids].sort().join(',')}`;
+      if (this.overlapSeen.has(key)) continue;
+      this.overlapSeen.add(key);
+      this.overlaps.push({ at, account, flowIds: ids });
+    }
+    for (const t of tokens.rows) {
+      const history = this.tokenHistory.get(t.account_id) ?? [];
+      if (history.at(-1)?.refresh !== t.refresh) history.push({ at, refresh: t.refresh });
+      this.tokenHistory.set(t.account_id, history);
+    }
+  }
+
+  /**
+   * When each renewal round of `owner` began. A round renews its leases one after another, then takes
+   * lapsed ones; the next begins a third of a period after it ended. So renewals less than a quarter
+   * of a period apart are one round, however long the round took.
+   */
+  roundStarts(owner: string): number[] {
+    const times = [...(this.renewals.get(owner) ?? [])].sort((a, b) => a - b);
+    const starts: number[] = [];
+    let last = Number.NEGATIVE_INFINITY;
+    for (const t of times) {
+      if (t - last >= this.leaseMs / 4) starts.push(t);
+      last = t;
+    }
+    return starts;
+  }
+
+  /** Entries an instance held, unexpired, at the last sample. */
+  heldBy(owner: string): string[] {
+    const now = Date.now();
+    return [...this.leases.values()]
+      .filter((l) => l.owner === owner && l.expiresAt > now)
+      .map((l) => l.key.slice('entry:'.length));
+  }
+
+  ownerOf(entryId: string): LeaseChange | undefined {
+    return this.leases.get(`entry:${entryId}`);
+  }
+
+  /** Which instance holds an account's advisory lock now (pg_locks: the 64-bit key as classid:objid). */
+  async accountLockHolder(accountId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ name: string }>(
+      `SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+         AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)`,
+      [`fordpass:account:${accountId}`],
+    );
+    return rows[0]?.name;
+  }
+}
