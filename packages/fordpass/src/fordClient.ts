@@ -118,7 +118,7 @@ export class FordClient {
       signal: opts.signal,
     });
     if (reply.status === 200) return this.parse('token', b2cTokenResponse, reply) as B2cTokenResponse;
-    this.transient('token', reply, opts.budget);
+    await this.transient('token', reply, opts.budget);
     if (reply.status === 400 || reply.status === 401) throw signInRejection(reply.body);
     throw new ApiChanged('token', `HTTP ${reply.status}${reply.body === undefined ? ' (not JSON)' : ''}`);
   }
@@ -166,7 +166,7 @@ export class FordClient {
       signal: opts.signal,
     });
     if (reply.status === 200) return this.parse('autonomic', autonomicTokenResponse, reply);
-    this.transient('autonomic', reply, opts.budget);
+    await this.transient('autonomic', reply, opts.budget);
     if (reply.status === 401) throw new DataUnauthorized('Autonomic refused the CAT token');
     throw new ApiChanged('autonomic', `HTTP ${reply.status}`);
   }
@@ -190,7 +190,7 @@ export class FordClient {
       signal: opts.signal,
     });
     if (reply.status === 200 || reply.status === 207) return this.parse('vehicles', vehiclesResponse, reply);
-    this.transient('vehicles', reply, opts.budget);
+    await this.transient('vehicles', reply, opts.budget);
     if (reply.status === 401) throw new DataUnauthorized('vehicle list: 401');
     if (reply.status === 400 && isInvalidApplicationIdBody(reply.body))
       throw new ApplicationIdRejected('vehicles');
@@ -211,7 +211,7 @@ export class FordClient {
       signal: opts.signal,
     });
     if (reply.status === 200) return this.parse('status', telemetryResponse, reply);
-    this.vehicleFailure('status', reply, opts.budget);
+    return this.vehicleFailure('status', reply, opts.budget);
   }
 
   /** Queues a command; completion shows later in `states["<type>Command"]`. */
@@ -230,12 +230,16 @@ export class FordClient {
       signal: opts.signal,
     });
     if (reply.status >= 200 && reply.status < 300) return this.parse('command', commandResponse, reply);
-    this.vehicleFailure('command', reply, opts.budget);
+    return this.vehicleFailure('command', reply, opts.budget);
   }
 
-  private catReply(endpoint: string, reply: Reply, budget: RequestBudget | undefined): CatTokenResponse {
+  private async catReply(
+    endpoint: string,
+    reply: Reply,
+    budget: RequestBudget | undefined,
+  ): Promise<CatTokenResponse> {
     if (reply.status === 200) return this.parse(endpoint, catTokenResponse, reply);
-    this.transient(endpoint, reply, budget);
+    await this.transient(endpoint, reply, budget);
     if ((reply.status === 400 || reply.status === 401) && isInvalidTokenBody(reply.body)) {
       throw new TokenInvalid(`Ford rejected the ${endpoint} token: sign in again`);
     }
@@ -246,8 +250,12 @@ export class FordClient {
     throw new ApiChanged(endpoint, `HTTP ${reply.status}`);
   }
 
-  private vehicleFailure(endpoint: string, reply: Reply, budget: RequestBudget | undefined): never {
-    this.transient(endpoint, reply, budget);
+  private async vehicleFailure(
+    endpoint: string,
+    reply: Reply,
+    budget: RequestBudget | undefined,
+  ): Promise<never> {
+    await this.transient(endpoint, reply, budget);
     if (reply.status === 401) throw new DataUnauthorized(`${endpoint}: 401`);
     if (reply.status === 403) {
       const message = fordErrorResponse.safeParse(reply.body).data?.message;
@@ -257,12 +265,12 @@ export class FordClient {
   }
 
   /** 429 and 5xx mean the same on every endpoint. */
-  private transient(endpoint: string, reply: Reply, budget: RequestBudget | undefined): void {
+  private async transient(endpoint: string, reply: Reply, budget: RequestBudget | undefined): Promise<void> {
     if (reply.status === 429) {
       const wait = retryAfterMs(reply.headers.get('retry-after'), this.now());
-      // Held here at once; the shared ledger hears it a moment later (the promise never rejects), so
-      // the caller's retry logic is not kept waiting on the database.
-      if (wait !== undefined) void budget?.block(this.now() + wait);
+      // The error is thrown once the ledger has the block (the promise never rejects): whoever shares
+      // the ledger holds off from then on, and nothing is still being written when the caller moves on.
+      if (wait !== undefined) await budget?.block(this.now() + wait);
       throw new FordRateLimited(`Ford rate-limited ${endpoint}`, wait);
     }
     if (reply.status >= 500) throw new FordUnavailable(`Ford ${endpoint}: HTTP ${reply.status}`);
