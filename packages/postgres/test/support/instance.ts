@@ -115,8 +115,10 @@ export async function instance(
     },
     async kill() {
       // Its timers are on its own fake clock, which nobody advances again; its leases stay unreleased.
+      // The pool refuses new queries from this call on (work still running here cannot write again).
+      const ended = cluster.pool.end().catch(() => {});
       await cluster.events.stop();
-      void cluster.pool.end().catch(() => {});
+      void ended;
     },
   };
 }
