@@ -43,6 +43,7 @@ export async function runClusterSoak(
   const started = Date.now();
   const rng = new Random(s.seed);
   const pick = rng.fork('pick');
+  const where = rng.fork('where');
   const errors: string[] = [];
   let pg: LocalCluster | undefined;
   const sim = await startFordSimulator({ catAccessTtlSeconds: s.catTtlSeconds });
@@ -97,7 +98,7 @@ export async function runClusterSoak(
       (not?: Slot): Where =>
       () => {
         const live = inst.live().filter((x) => x !== not);
-        const slot = live[Math.floor(Math.random() * live.length)] ?? inst.slots[0]!;
+        const slot = live[Math.floor(where.next() * live.length)] ?? inst.slots[0]!;
         return { url: slot.url, name: slot.name };
       };
     const add = async (where: Where, intent: Intent & { vin: string }) => {
@@ -166,6 +167,20 @@ export async function runClusterSoak(
       }
       if (!first) return;
       await user.finish(flowId, first, { kind: 'reauth', person }, where);
+    };
+
+    /** Every reauth prompt open and not answered yet: the user answers it on a survivor. */
+    const answerOpen = async (kill: Kill | undefined, round: number) => {
+      for (const [flowId, seen] of obs.reauthSeen) {
+        if (reauthDone.has(flowId) || !obs.reauthOpen.has(flowId)) continue;
+        const person = people.find((p) => p.subject === seen.account);
+        if (!person) continue;
+        log(`  answering reauth flow ${flowId.slice(0, 8)} of ${person.username}`);
+        kill?.needsSignIn.push(person.subject);
+        await answerReauth(person, 0).catch((error: Error) =>
+          errors.push(`round ${round + 1}: answering reauth ${flowId}: ${error.message}`),
+        );
+      }
     };
 
     const plan = killPlan(s.kills, rng.fork('plan'));
@@ -308,26 +323,19 @@ export async function runClusterSoak(
         if (!victim.alive) await inst.boot(victim).catch(() => {});
       }
       if (kill.at > 0) kills.push(kill);
-      // Any other reauth prompt (a refresh of the victim's answered by Ford as it died): the user answers it.
-      for (const [flowId, seen] of obs.reauthSeen) {
-        if (reauthDone.has(flowId) || !obs.reauthOpen.has(flowId)) continue;
-        const person = people.find((p) => p.subject === seen.account);
-        if (!person) continue;
-        log(`  answering reauth flow ${flowId.slice(0, 8)} of ${person.username}`);
-        kill.needsSignIn.push(person.subject);
-        await answerReauth(person, 0).catch((error: Error) =>
-          errors.push(`round ${round + 1}: answering reauth ${flowId}: ${error.message}`),
-        );
-      }
-      // Before the next kill: the killed instance's entries are polled again somewhere.
+      // Before the next kill: the killed instance's entries are polled again somewhere. Meanwhile the
+      // user answers any other reauth prompt (a refresh of the victim's that Ford answered as it died).
       const vins = kill.held.map((id) => obs.entryVin.get(id));
       await until(
-        () =>
-          vins.every((vin) =>
+        async () => {
+          await answerOpen(kill, round);
+          return vins.every((vin) =>
             wire.log.some((r) => r.route === 'status' && r.vin === vin && r.at > kill.at && r.status === 200),
-          ),
+          );
+        },
         `the entries of ${kill.instance} to be polled again`,
         s.leaseMs * 6 + 30_000,
+        200,
       ).catch((error: Error) => errors.push(`round ${round + 1}: ${error.message}`));
     }
 
@@ -336,6 +344,7 @@ export async function runClusterSoak(
     // Quiet period: every entry loaded (and any reauth the soak caused answered), then read back.
     await until(
       async () => {
+        await answerOpen(kills.at(-1), plan.length);
         const r = await call('GET', `${inst.live()[0]!.url}/api/entries`).catch(() => undefined);
         return (
           Array.isArray(r?.body) &&
@@ -359,6 +368,26 @@ export async function runClusterSoak(
         (r) => r.entry_id,
       ),
     );
+    if (process.env.SOAK_TRACE) {
+      // Everything the figures are made of, for a run that failed.
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(
+        process.env.SOAK_TRACE,
+        JSON.stringify(
+          {
+            wire: wire.log,
+            kills,
+            revocations,
+            flows,
+            reauthSeen: [...obs.reauthSeen],
+            tokenHistory: [...obs.tokenHistory],
+            leaseChanges: obs.leaseChanges,
+          },
+          null,
+          1,
+        ),
+      );
+    }
     const figures = computeFigures({
       wire: wire.log,
       observer: obs,

@@ -191,6 +191,21 @@ export function computeFigures(input: ClusterInputs): ClusterFigures {
       });
   }
 
+  // One revocation, one reauth flow until the user signs in again (the instances polling its entries
+  // must all join the one flow, however many of them find the token dead).
+  for (const v of input.revocations) {
+    const next = signIns.find((s) => s.subject === v.account && s.at > v.at);
+    const until = next?.at ?? Number.POSITIVE_INFINITY;
+    const opened = [...observer.reauthSeen].filter(
+      ([, seen]) => seen.account === v.account && seen.at >= v.at && seen.at <= until + 1_000,
+    );
+    if (opened.length > 1)
+      f.duplicateReauths.push({
+        at: v.at,
+        account: v.account,
+        detail: `${opened.length} reauth flows after one revocation: ${opened.map(([id]) => id).join(', ')}`,
+      });
+  }
   for (const o of observer.overlaps)
     f.duplicateReauths.push({
       at: o.at,
@@ -240,8 +255,11 @@ export function computeFigures(input: ClusterInputs): ClusterFigures {
       );
       const key = `entry:${entryId}`;
       const changes = observer.leaseChanges.filter((c) => c.key === key);
-      const lastOld = [...changes].reverse().find((c) => c.owner === kill.instance && c.at <= kill.at + 200);
-      const takeover = changes.find((c) => c.owner !== kill.instance && c.at > kill.at);
+      // By the database's own times (a lease's expiry minus the period: when it was written).
+      const written = (c: { expiresAt: number }) => c.expiresAt - input.leaseMs;
+      // The killed process's last renewal (its name is its own: it wrote nothing after it died).
+      const lastOld = [...changes].reverse().find((c) => c.owner === kill.instance);
+      const takeover = changes.find((c) => c.owner !== kill.instance && written(c) > kill.at);
       let missed: number | undefined;
       if (lastOld && takeover) {
         const lapse = lastOld.expiresAt;

@@ -72,7 +72,6 @@ export class Observer {
   }
 
   async sample(): Promise<void> {
-    const at = Date.now();
     const [leases, flows, tokens, entries] = await Promise.all([
       this.pool.query<LeaseRow>(
         `SELECT key, owner, fence, expires_at FROM configflow_leases WHERE key LIKE 'entry:%'`,
@@ -87,6 +86,9 @@ export class Observer {
         `SELECT entry_id, body->'data'->>'accountId' AS account, body->'data'->>'vin' AS vin FROM configflow_entries`,
       ),
     ]);
+    // When the sample was taken: after its reads, so anything it saw was there by then (a cause the
+    // soak made just before a reauth flow appeared is never after the flow's "seen" time).
+    const at = Date.now();
     this.samples++;
     for (const e of entries.rows) {
       this.entriesSeen.add(e.entry_id);
