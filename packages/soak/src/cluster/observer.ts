@@ -33,7 +33,7 @@ export class Observer {
   /** Renewals per owner (same owner, same fence): the database time of each (expiry - lease period). */
   readonly renewals = new Map<string, number[]>();
   readonly overlaps: ReauthOverlap[] = [];
-  /** Each reauth flow, when first seen, and for which account. */
+  /** Each reauth flow, when it was opened, and for which account. */
   readonly reauthSeen = new Map<string, { at: number; account: string; entryId: string }>();
   /** The reauth flows in progress at the last sample. */
   reauthOpen = new Set<string>();
@@ -76,8 +76,9 @@ export class Observer {
       this.pool.query<LeaseRow>(
         `SELECT key, owner, fence, expires_at FROM configflow_leases WHERE key LIKE 'entry:%'`,
       ),
-      this.pool.query<{ flow_id: string; entry_id: string | null }>(
-        `SELECT flow_id, body->>'entryId' AS entry_id FROM configflow_flows WHERE body->>'source' = 'reauth'`,
+      this.pool.query<{ flow_id: string; entry_id: string | null; started_at: string | null }>(
+        `SELECT flow_id, body->>'entryId' AS entry_id, body->>'startedAt' AS started_at
+         FROM configflow_flows WHERE body->>'source' = 'reauth'`,
       ),
       this.pool.query<{ account_id: string; refresh: string }>(
         `SELECT account_id, body->>'catRefreshToken' AS refresh FROM configflow_fordpass_tokens`,
@@ -118,8 +119,13 @@ export class Observer {
     const byAccount = new Map<string, string[]>();
     for (const f of flows.rows) {
       const account = (f.entry_id && this.entryAccount.get(f.entry_id)) ?? `entry:${f.entry_id}`;
+      // When its instance opened it (the flow's own startedAt, on the instances' clock, the wall clock).
       if (!this.reauthSeen.has(f.flow_id))
-        this.reauthSeen.set(f.flow_id, { at, account, entryId: f.entry_id ?? '' });
+        this.reauthSeen.set(f.flow_id, {
+          at: f.started_at ? Number(f.started_at) : at,
+          account,
+          entryId: f.entry_id ?? '',
+        });
       byAccount.set(account, [...(byAccount.get(account) ?? []), f.flow_id]);
     }
     for (const [account, ids] of byAccount) {
