@@ -5,7 +5,7 @@ import { type LocalCluster, openPool, startLocalCluster } from './bridge.ts';
 import { ClusterUser, type Intent, type Where } from './clusterUser.ts';
 import { type ClusterFigures, computeFigures, type Kill, type KillKind, type OpenFlow } from './figures.ts';
 import { Instances, type Slot } from './instances.ts';
-import { Observer } from './observer.ts';
+import { Observer, recordTokenWrites } from './observer.ts';
 import type { ClusterPerson } from './person.ts';
 import type { ClusterScenario } from './scenario.ts';
 import { Wire } from './wire.ts';
@@ -84,6 +84,7 @@ export async function runClusterSoak(
     instances = new Instances(wire, { database, leaseMs: s.leaseMs, log });
     await instances.start(s.instances);
     pool = openPool(database);
+    await recordTokenWrites(pool);
     observer = new Observer(pool, s.leaseMs);
     observer.start();
     const obs = observer;

@@ -37,7 +37,10 @@ export class Observer {
   readonly reauthSeen = new Map<string, { at: number; account: string; entryId: string }>();
   /** The reauth flows in progress at the last sample. */
   reauthOpen = new Set<string>();
-  /** Per account, the refresh tokens its row held, in order, with when each was first seen. */
+  /**
+   * Per account, every refresh token its row held, in order, with when it was written: from the
+   * trigger `recordTokenWrites` installs, so a pair replaced between two samples is not missed.
+   */
   readonly tokenHistory = new Map<string, { at: number; refresh: string }[]>();
   readonly entriesSeen = new Set<string>();
   readonly entryAccount = new Map<string, string>();
@@ -47,6 +50,7 @@ export class Observer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly overlapSeen = new Set<string>();
+  private tokenSeq = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -80,8 +84,9 @@ export class Observer {
         `SELECT flow_id, body->>'entryId' AS entry_id, body->>'startedAt' AS started_at
          FROM configflow_flows WHERE body->>'source' = 'reauth'`,
       ),
-      this.pool.query<{ account_id: string; refresh: string }>(
-        `SELECT account_id, body->>'catRefreshToken' AS refresh FROM configflow_fordpass_tokens`,
+      this.pool.query<{ seq: string; account_id: string; refresh: string; at: string }>(
+        `SELECT seq, account_id, refresh, at FROM soak_token_writes WHERE seq > $1 ORDER BY seq`,
+        [this.tokenSeq],
       ),
       this.pool.query<{ entry_id: string; account: string | null; vin: string | null }>(
         `SELECT entry_id, body->'data'->>'accountId' AS account, body->'data'->>'vin' AS vin FROM configflow_entries`,
@@ -136,8 +141,9 @@ export class Observer {
       this.overlaps.push({ at, account, flowIds: ids });
     }
     for (const t of tokens.rows) {
+      this.tokenSeq = Math.max(this.tokenSeq, Number(t.seq));
       const history = this.tokenHistory.get(t.account_id) ?? [];
-      if (history.at(-1)?.refresh !== t.refresh) history.push({ at, refresh: t.refresh });
+      if (history.at(-1)?.refresh !== t.refresh) history.push({ at: Number(t.at), refresh: t.refresh });
       this.tokenHistory.set(t.account_id, history);
     }
   }
@@ -180,4 +186,25 @@ export class Observer {
     );
     return rows[0]?.name;
   }
+}
+
+/**
+ * Every committed write of a FordPass token row, logged by a trigger in the writer's own transaction
+ * (a write rolled back leaves no line). The soak's database only: run once the instances migrated it.
+ */
+export async function recordTokenWrites(pool: Pool): Promise<void> {
+  await pool.query(`
+    CREATE TABLE IF NOT EXISTS soak_token_writes (
+      seq bigserial PRIMARY KEY, account_id text NOT NULL, refresh text, at bigint NOT NULL);
+    CREATE OR REPLACE FUNCTION soak_token_write() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO soak_token_writes (account_id, refresh, at)
+        VALUES (NEW.account_id, NEW.body->>'catRefreshToken', (extract(epoch FROM clock_timestamp()) * 1000)::bigint);
+      RETURN NEW;
+    END $$;
+    CREATE OR REPLACE TRIGGER soak_token_write AFTER INSERT OR UPDATE ON configflow_fordpass_tokens
+      FOR EACH ROW EXECUTE FUNCTION soak_token_write();
+    INSERT INTO soak_token_writes (account_id, refresh, at)
+      SELECT account_id, body->>'catRefreshToken', (extract(epoch FROM clock_timestamp()) * 1000)::bigint
+      FROM configflow_fordpass_tokens;`);
 }
