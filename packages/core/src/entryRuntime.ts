@@ -48,6 +48,11 @@ export interface EntryRuntimeOptions {
   reauthCounts?: ReauthCounts;
   /** Defaults to 60 s when the integration gives no poll interval. */
   defaultPollMs?: number;
+  /**
+   * Entries `start()` sets up at once (default 16). Each setup holds its entry's lock, which on a
+   * shared database is a connection: thousands at once would exhaust the server's connections.
+   */
+  startConcurrency?: number;
   random?: () => number;
   log?: (line: string) => void;
 }
@@ -85,7 +90,7 @@ export class EntryRuntime {
   /** Successful reauths still being recorded: the guard waits for them before it counts. */
   private readonly recording = new Set<Promise<void>>();
   private readonly opts: Required<
-    Pick<EntryRuntimeOptions, 'unavailableAfter' | 'defaultPollMs' | 'random'>
+    Pick<EntryRuntimeOptions, 'unavailableAfter' | 'defaultPollMs' | 'startConcurrency' | 'random'>
   > & {
     baseMs: number;
     maxMs: number;
@@ -113,6 +118,7 @@ export class EntryRuntime {
       maxReauths: opts.loopGuard?.maxReauths ?? 3,
       windowMs: opts.loopGuard?.windowMs ?? 60 * 60_000,
       defaultPollMs: opts.defaultPollMs ?? 60_000,
+      startConcurrency: Math.max(1, opts.startConcurrency ?? 16),
       random: opts.random ?? Math.random,
     };
     this.log = opts.log ?? (() => {});
@@ -143,14 +149,17 @@ export class EntryRuntime {
     );
   }
 
-  /** Migrates and sets up every stored entry (after a restart). */
+  /** Migrates and sets up every stored entry (after a restart), `startConcurrency` at a time. */
   async start(): Promise<void> {
-    await Promise.all(
-      this.manager.entries
-        .list()
-        .filter((e) => e.source !== 'ignore' && this.integrations.has(e.domain))
-        .map((e) => this.setup(e.entryId)),
-    );
+    const ids = this.manager.entries
+      .list()
+      .filter((e) => e.source !== 'ignore' && this.integrations.has(e.domain))
+      .map((e) => e.entryId);
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) await this.setup(ids[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.startConcurrency, ids.length) }, worker));
   }
 
   /** Waits for work started in the background (reloads after a reauth, clean-up): for tests. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   AuthFailed,
+  ConfigEntries,
   type ConfigEntry,
   defineConfigFlow,
   EntryError,
@@ -10,6 +11,7 @@ import {
   FakeClock,
   FlowManager,
   type Integration,
+  MemoryEntryStore,
   RateLimited,
 } from '../src/index.ts';
 
@@ -307,5 +309,60 @@ describe('entry runtime: what starts a reauth, and what must not', () => {
     expect(diagnostics).not.toContain('s3cret-pw');
     expect(w.logs.join('\n')).not.toContain('s3cret-pw');
     expect(w.logs.join('\n')).toContain('**REDACTED**');
+  });
+});
+
+describe('entry runtime: start', () => {
+  it('sets up every stored entry, startConcurrency at a time (default 16)', async () => {
+    const store = new MemoryEntryStore();
+    const at = new Date(0).toISOString();
+    for (let i = 0; i < 40; i++)
+      await store.put({
+        entryId: `e${i}`,
+        domain: 'acme',
+        title: `V${i}`,
+        uniqueId: `V${i}`,
+        data: { account: `acct-${i}`, vin: `V${i}` },
+        options: {},
+        version: 1,
+        minorVersion: 1,
+        source: 'user',
+        state: 'not_loaded',
+        reason: null,
+        createdAt: at,
+        modifiedAt: at,
+      } satisfies ConfigEntry);
+    let inFlight = 0;
+    let most = 0;
+    const { integration } = scripted();
+    const counted: Integration = {
+      ...integration,
+      async setup() {
+        most = Math.max(most, ++inFlight);
+        // A setup that waits on I/O: the others started meanwhile are the ones running at once.
+        for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return {};
+      },
+    };
+    for (const [concurrency, expected] of [
+      [undefined, 16],
+      [3, 3],
+    ] as const) {
+      const entries = new ConfigEntries({ store });
+      await entries.load();
+      const manager = new FlowManager({ flows: [integration.flow], entries });
+      most = 0;
+      const runtime = new EntryRuntime({
+        manager,
+        integrations: [counted],
+        clock: new FakeClock(),
+        ...(concurrency ? { startConcurrency: concurrency } : {}),
+      });
+      await runtime.start();
+      expect(entries.list().filter((e) => e.state === 'loaded')).toHaveLength(40);
+      expect(most).toBe(expected);
+      await runtime.stop();
+    }
   });
 });
