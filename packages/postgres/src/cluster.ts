@@ -24,7 +24,10 @@ export interface PgClusterOptions {
   url: string;
   /** This instance's name in leases (default: a random id per process). */
   instance?: string;
-  /** How long an entry's polling stays an instance's without a renewal (default 30 s). */
+  /**
+   * The lease period (default 30 s): a dead instance's entries are polled again, and its flows'
+   * progress work run again, by a live one within it (see `leaseTiming`).
+   */
   leaseMs?: number;
   /** Timers for lease renewals (a fake clock in tests). */
   clock?: Clock;
@@ -62,18 +65,28 @@ export interface PgCluster {
 }
 
 const entryKey = (entryId: string) => `entry:${entryId}`;
+
+/**
+ * How a lease period is kept: a lease is written to last half of it and renewed every quarter. It
+ * lapses at most half a period after its holder died, a live instance's next round (at most a quarter
+ * later) takes it over, and a quarter is left for the setup: polling resumes within the period. A
+ * holder survives one missed renewal.
+ */
+export function leaseTiming(leaseMs: number): { ttlMs: number; roundMs: number } {
+  return { ttlMs: Math.max(2, Math.floor(leaseMs / 2)), roundMs: Math.max(1, Math.floor(leaseMs / 4)) };
+}
 const EVENTS_KEPT_MS = 10 * 60_000;
 
 /**
  * Opens (and migrates) the shared database. Locks are advisory locks; each entry's polling is a
- * lease renewed every third of its period, and taken over by a live instance once it lapses;
+ * lease renewed every quarter of its period, and taken over by a live instance once it lapses;
  * changes reach the other instances by LISTEN/NOTIFY. A flow is stepped under its row's lock (see
  * `PgFlowStore`), and its progress work runs on the instance holding its lease, renewed the same way.
  */
 export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> {
   const instance = opts.instance ?? randomUUID();
   const clock = opts.clock ?? systemClock;
-  const leaseMs = opts.leaseMs ?? 30_000;
+  const { ttlMs, roundMs } = leaseTiming(opts.leaseMs ?? 30_000);
   const log = opts.log ?? (() => {});
   // Named after the instance, so pg_stat_activity tells the instances' connections apart.
   const pool = new pg.Pool({
@@ -91,12 +104,12 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
   // Flow locks and progress-work leases lapse on the lease period too, on the same clock.
   const flowStore = new PgFlowStore(pool, {
     owner: instance,
-    ttlMs: leaseMs,
+    ttlMs,
     ...(opts.now ? { now: opts.now } : {}),
   });
   /** `handler/kind/stepId` of every progress step: stored flows waiting at one have work to run. */
   let progressSteps: string[] = [];
-  const leases = new PgLeases(pool, instance, { ttlMs: leaseMs, ...(opts.now ? { now: opts.now } : {}) });
+  const leases = new PgLeases(pool, instance, { ttlMs, ...(opts.now ? { now: opts.now } : {}) });
   // A held lock keeps a connection until its work ends, and that work queries the pool (and may take
   // a nested lock): locks on the pool deadlock once as many are held as it has connections (a server
   // starting with 10 entries sets them all up at once). Their connections come from a pool of their
@@ -178,8 +191,9 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
     await flowStore.renew();
     for (const flowId of await flowStore.orphanedWork(progressSteps))
       await app.manager.takeOverWork(flowId).catch(() => {});
+    const renewed = await leases.renewAll([...held].map(entryKey));
     for (const entryId of [...held]) {
-      if (await leases.acquire(entryKey(entryId))) continue;
+      if (renewed.has(entryKey(entryId))) continue;
       // Taken over while this instance could not renew (paused, cut off): stop running it.
       held.delete(entryId);
       entryStore.drop(entryId);
@@ -200,14 +214,11 @@ export async function openPgCluster(opts: PgClusterOptions): Promise<PgCluster> 
   };
   const schedule = () => {
     if (closed) return;
-    timer = clock.setTimeout(
-      () => {
-        void tick()
-          .catch((error: unknown) => log(`configflow: lease renewal failed: ${String(error)}`))
-          .finally(schedule);
-      },
-      Math.max(1, Math.floor(leaseMs / 3)),
-    );
+    timer = clock.setTimeout(() => {
+      void tick()
+        .catch((error: unknown) => log(`configflow: lease renewal failed: ${String(error)}`))
+        .finally(schedule);
+    }, roundMs);
   };
 
   return {

@@ -1,4 +1,4 @@
-export { openPgCluster, type PgCluster, type PgClusterOptions } from './cluster.ts';
+export { leaseTiming, openPgCluster, type PgCluster, type PgClusterOptions } from './cluster.ts';
 export { findPostgresBin, type LocalCluster, startLocalCluster } from './localCluster.ts';
 export { MIGRATIONS, migrate } from './migrations.ts';
 export { CHANNEL, type Notice } from './notice.ts';

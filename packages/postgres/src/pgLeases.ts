@@ -43,6 +43,23 @@ export class PgLeases {
   }
 
   /**
+   * Renews, in one statement, the leases of `keys` this owner still holds (a round renews all of a
+   * server's entries at once, however many); returns the keys renewed. A key missing from the answer
+   * was taken by another owner meanwhile.
+   */
+  async renewAll(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ key: string }>(
+      `UPDATE configflow_leases
+         SET expires_at = COALESCE($3::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint) + $4
+       WHERE key = ANY($1::text[]) AND owner = $2
+       RETURNING key`,
+      [keys, this.owner, this.opts.now?.() ?? null, this.opts.ttlMs],
+    );
+    return new Set(rows.map((r) => r.key));
+  }
+
+  /**
    * Lets go of a lease this owner holds (a clean shutdown hands entries over at once). The row stays,
    * expired, so the next owner's fence is still higher than every fence before it.
    */

@@ -1,10 +1,13 @@
 import type { FlowEvent } from '@configflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { leaseTiming } from '../src/index.ts';
 import { until, useCluster } from './support/database.ts';
 import { type Calls, type Instance, instance } from './support/instance.ts';
 
 const db = useCluster();
 const LEASE_MS = 3_000;
+/** A lease lives half the period (see leaseTiming): it lapses this long after its last renewal. */
+const { ttlMs: TTL } = leaseTiming(LEASE_MS);
 let running: Instance[] = [];
 
 afterEach(async () => {
@@ -105,7 +108,7 @@ describe('two instances on one database', () => {
     running = running.filter((i) => i !== a);
     const pollsBefore = calls.poll.length;
     // Just before the lease lapses B may not take it; once it has, B's next tick does.
-    advance(LEASE_MS - 1);
+    advance(TTL - 1);
     await b.cluster.tick();
     expect(b.cluster.owned()).toEqual([]);
     advance(1);

@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LeaseLost } from '../src/index.ts';
+import { LeaseLost, leaseTiming } from '../src/index.ts';
 import { until, useCluster } from './support/database.ts';
 import { type Calls, type Instance, instance } from './support/instance.ts';
 
 const db = useCluster();
 const LEASE_MS = 3_000;
+/** A lease lives half the period (see leaseTiming): it lapses this long after its last renewal. */
+const { ttlMs: TTL } = leaseTiming(LEASE_MS);
 let running: Instance[] = [];
 
 afterEach(async () => {
@@ -91,7 +93,7 @@ describe('entry writes across instances', () => {
     const id = await addEntry(a, [b], 'acct-1', 'V1');
     expect(a.cluster.owned()).toEqual([id]);
     // A is paused past its lease (it does not renew); B takes the entry over, with a higher fence.
-    advance(LEASE_MS);
+    advance(TTL);
     await b.cluster.tick();
     expect(b.cluster.owned()).toEqual([id]);
     expect((await b.cluster.leases.holder(`entry:${id}`))?.fence).toBe(2);
@@ -171,7 +173,7 @@ describe('the reauth loop guard across instances', () => {
     // A dies; B takes the entry over once the lease lapses.
     await a.kill();
     running = running.filter((i) => i !== a);
-    advance(LEASE_MS);
+    advance(TTL);
     await b.cluster.tick();
     expect(b.cluster.owned()).toEqual([id]);
     await until(() => b.entries.get(id)?.state === 'loaded', 'B to load the entry');

@@ -10,11 +10,13 @@ import {
 } from '@configflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openPgCluster, type PgCluster } from '../src/index.ts';
+import { leaseTiming, openPgCluster, type PgCluster } from '../src/index.ts';
 import { until, useCluster } from './support/database.ts';
 
 const db = useCluster();
 const LEASE_MS = 3_000;
+/** A lease lives half the period (see leaseTiming): it lapses this long after its last renewal. */
+const { ttlMs: TTL } = leaseTiming(LEASE_MS);
 const ROUNDS = 50;
 
 /** One run of the progress step's task: which instance ran it, and the gate it waits behind. */
@@ -226,7 +228,7 @@ describe('a flow on two instances', () => {
     await b.manager.get(flowId);
     await a.kill();
     // Within the lease period the work stays A's: B does not run it.
-    advance(LEASE_MS - 1);
+    advance(TTL - 1);
     await b.cluster.tick();
     await quiet(b, tasks);
     expect(tasks.map((t) => t.instance)).toEqual(['a']);

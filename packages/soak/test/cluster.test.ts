@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Pool } from '../src/cluster/bridge.ts';
+import { leaseTiming, type Pool } from '../src/cluster/bridge.ts';
 import { clusterPassed, formatClusterReport } from '../src/cluster/clusterReport.ts';
 import { runClusterSoak } from '../src/cluster/clusterSoak.ts';
 import { type ClusterInputs, computeFigures, type Kill } from '../src/cluster/figures.ts';
@@ -8,6 +8,8 @@ import { ciClusterScenario } from '../src/cluster/scenario.ts';
 import type { WireRecord } from '../src/cluster/wire.ts';
 
 const LEASE = 3_000;
+/** How long a lease lives before it lapses (half the period, see leaseTiming). */
+const { ttlMs: TTL } = leaseTiming(LEASE);
 const noPool = {} as Pool;
 
 function record(r: Partial<WireRecord> & { seq: number; at: number; instance: string }): WireRecord {
@@ -98,16 +100,16 @@ describe('cluster soak figures', () => {
       key: 'entry:e1',
       owner,
       fence,
-      expiresAt: renewedAt + LEASE,
+      expiresAt: renewedAt + TTL,
     });
     const run = (claimAt: number) => {
       const observer = new Observer(noPool, LEASE);
       observer.entryVin.set('e1', 'VIN1');
       observer.leaseChanges.push(at('a', 1, 0), at('b', 2, claimAt));
-      // b's own renewal rounds, every 1 s (a third of the lease), each renewing two leases.
+      // b's own renewal rounds, every 750 ms (a quarter of the lease period), each renewing two leases.
       observer.renewals.set(
         'b',
-        [0, 1_000, 2_000, 3_000, 4_000, 5_000].flatMap((t) => [t + 10, t + 20]),
+        [0, 750, 1_500, 2_250, 3_000, 3_750].flatMap((t) => [t + 10, t + 20]),
       );
       const kill: Kill = { kind: 'flow', instance: 'a', at: 100, held: ['e1'], needsSignIn: [] };
       const wire = [
@@ -115,11 +117,12 @@ describe('cluster soak figures', () => {
       ];
       return computeFigures(inputs({ observer, kills: [kill], wire }));
     };
-    // The lease lapses at 3000: the round beginning at 3010 takes it (its claim after its renewals).
-    expect(run(3_040).asserted.takeovers_after_a_missed_renewal_round).toBe(0);
-    expect(run(3_040).asserted.entries_not_resumed_after_a_kill).toBe(0);
-    // The round at 3010 let it be; the one at 4010 took it.
-    expect(run(4_040).asserted.takeovers_after_a_missed_renewal_round).toBe(1);
+    // The lease (half the period) lapses at 1500: the round beginning at 1510 takes it (its claim
+    // after its renewals).
+    expect(run(1_540).asserted.takeovers_after_a_missed_renewal_round).toBe(0);
+    expect(run(1_540).asserted.entries_not_resumed_after_a_kill).toBe(0);
+    // The round at 1510 let it be; the one at 2260 took it.
+    expect(run(2_290).asserted.takeovers_after_a_missed_renewal_round).toBe(1);
   });
 });
 

@@ -6,6 +6,7 @@ export { type ServeProcess, startServe } from '../../../cli/test/serve-support/s
  * server and its `pg` client from @configflow/postgres, and the `configflow serve` launcher the CLI's
  * tests use. One file, so a dependency added to package.json later changes only these lines.
  */
+export { leaseTiming } from '../../../postgres/src/cluster.ts';
 export { type LocalCluster, startLocalCluster } from '../../../postgres/src/localCluster.ts';
 
 /** The part of pg's Pool the soak uses (it only reads, and it never holds a connection long). */

@@ -1,3 +1,4 @@
+import { leaseTiming } from './bridge.ts';
 import type { Observer } from './observer.ts';
 import type { WireRecord } from './wire.ts';
 
@@ -255,15 +256,16 @@ export function computeFigures(input: ClusterInputs): ClusterFigures {
       );
       const key = `entry:${entryId}`;
       const changes = observer.leaseChanges.filter((c) => c.key === key);
-      // By the database's own times (a lease's expiry minus the period: when it was written).
-      const written = (c: { expiresAt: number }) => c.expiresAt - input.leaseMs;
+      // By the database's own times (a lease's expiry minus its lifetime: when it was written).
+      const { ttlMs } = leaseTiming(input.leaseMs);
+      const written = (c: { expiresAt: number }) => c.expiresAt - ttlMs;
       // The killed process's last renewal (its name is its own: it wrote nothing after it died).
       const lastOld = [...changes].reverse().find((c) => c.owner === kill.instance);
       const takeover = changes.find((c) => c.owner !== kill.instance && written(c) > kill.at);
       let missed: number | undefined;
       if (lastOld && takeover) {
         const lapse = lastOld.expiresAt;
-        const claim = takeover.expiresAt - input.leaseMs;
+        const claim = takeover.expiresAt - ttlMs;
         // Each round takes what has lapsed after renewing its own: a round of the new owner that began
         // after the lapse and before the round that took it (the last to begin before the claim) missed it.
         const starts = observer.roundStarts(takeover.owner);
@@ -325,7 +327,7 @@ export function computeFigures(input: ClusterInputs): ClusterFigures {
     'resume_ms (kill -> next status read) median': Math.round(percentile(plain, 50)),
     'resume_ms max': plain.length > 0 ? Math.round(Math.max(...plain)) : '-',
     'resume in lease periods, max': plain.length > 0 ? (Math.max(...plain) / input.leaseMs).toFixed(2) : '-',
-    'resumed within one lease period + one renewal interval': `${plain.filter((ms) => ms <= (input.leaseMs * 4) / 3).length}/${plain.length}`,
+    'resumed within one lease period': `${plain.filter((ms) => ms <= input.leaseMs).length}/${plain.length}`,
     'takeover: renewal rounds missed after the lapse, max': Math.max(
       0,
       ...resumptions.map((r) => r.missedRounds ?? 0),

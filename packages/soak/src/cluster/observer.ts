@@ -1,4 +1,4 @@
-import type { Pool } from './bridge.ts';
+import { leaseTiming, type Pool } from './bridge.ts';
 
 /** A change of an entry's lease, as sampled from the database. */
 export interface LeaseChange {
@@ -52,11 +52,16 @@ export class Observer {
   private readonly overlapSeen = new Set<string>();
   private tokenSeq = 0;
 
+  /** How the servers keep the lease period: a lease's lifetime and their renewal rounds. */
+  private readonly timing: { ttlMs: number; roundMs: number };
+
   constructor(
     private readonly pool: Pool,
-    private readonly leaseMs: number,
+    leaseMs: number,
     private readonly everyMs = 100,
-  ) {}
+  ) {
+    this.timing = leaseTiming(leaseMs);
+  }
 
   start(): void {
     const loop = () => {
@@ -113,10 +118,10 @@ export class Observer {
       if (before && before.expiresAt === change.expiresAt && before.owner === change.owner) continue;
       this.leases.set(row.key, change);
       this.leaseChanges.push(change);
-      // expires_at = the statement's database time + the lease period; 0 is a release.
+      // expires_at = the statement's database time + the lease's lifetime; 0 is a release.
       if (before && before.owner === change.owner && before.fence === change.fence && change.expiresAt > 0) {
         const times = this.renewals.get(change.owner) ?? [];
-        times.push(change.expiresAt - this.leaseMs);
+        times.push(change.expiresAt - this.timing.ttlMs);
         this.renewals.set(change.owner, times);
       }
     }
@@ -149,16 +154,16 @@ export class Observer {
   }
 
   /**
-   * When each renewal round of `owner` began. A round renews its leases one after another, then takes
-   * lapsed ones; the next begins a third of a period after it ended. So renewals less than a quarter
-   * of a period apart are one round, however long the round took.
+   * When each renewal round of `owner` began. A round renews its leases, then takes lapsed ones; the
+   * next begins a quarter of a period after it ended. So renewals less than half of that apart are one
+   * round, however long the round took.
    */
   roundStarts(owner: string): number[] {
     const times = [...(this.renewals.get(owner) ?? [])].sort((a, b) => a - b);
     const starts: number[] = [];
     let last = Number.NEGATIVE_INFINITY;
     for (const t of times) {
-      if (t - last >= this.leaseMs / 4) starts.push(t);
+      if (t - last >= this.timing.roundMs / 2) starts.push(t);
       last = t;
     }
     return starts;
