@@ -1,7 +1,7 @@
 import type { Clock, Lock } from '@configflow/core';
 import { withAccountLock } from './accountLock.ts';
 import type { VehiclesResponse } from './apiSchemas.ts';
-import { DataUnauthorized, NoTokens, StillUnauthorized } from './errors.ts';
+import { DataUnauthorized, NoTokens, StillUnauthorized, TokenInvalid } from './errors.ts';
 import type { FordClient } from './fordClient.ts';
 import { findRegion, type Region } from './regions.ts';
 import type { RequestBudget } from './requestBudget.ts';
@@ -67,10 +67,16 @@ export class AccountSession {
       if (alreadyDone) return tokens;
       const region = findRegion(tokens.region);
       if (!region) throw new NoTokens(`Unknown region "${tokens.region}" in the token store`);
-      const pair = await this.client.refreshCat(region, tokens.catRefreshToken, {
-        signal,
-        budget: this.budget,
-      });
+      // Ford refused this refresh token already (seen by another entry or server of the account):
+      // presenting it again only spends the budget. Only a sign-in helps.
+      if (tokens.refusedAt !== undefined)
+        throw new TokenInvalid('Ford rejected the refresh token: sign in again');
+      const pair = await this.client
+        .refreshCat(region, tokens.catRefreshToken, { signal, budget: this.budget })
+        .catch(async (error: unknown) => {
+          if (error instanceof TokenInvalid) await this.markRefused(tokens);
+          throw error;
+        });
       const now = this.clock.now();
       const next: AccountTokens = {
         ...tokens,
@@ -182,6 +188,7 @@ export class AccountSession {
       pairUpdatedAt: t ? new Date(t.updatedAt).toISOString() : null,
       autonomicValid: this.auto !== undefined && this.auto.expiresAt > this.clock.now(),
       unsavedRotation: this.unsaved !== undefined,
+      refreshRefusedAt: t?.refusedAt !== undefined ? new Date(t.refusedAt).toISOString() : null,
     };
   }
 
@@ -211,6 +218,17 @@ export class AccountSession {
     }
     this.auto = { token: reply.access_token, expiresAt: this.clock.now() + reply.expires_in * 1000, cat };
     return reply.access_token;
+  }
+
+  /** Keeps Ford's refusal with the pair (best effort: without it, the next holder asks Ford once more). */
+  private async markRefused(tokens: AccountTokens): Promise<void> {
+    const refused = { ...tokens, refusedAt: this.clock.now() };
+    await this.store.save(refused).then(
+      () => {
+        this.tokens = refused;
+      },
+      () => {},
+    );
   }
 
   private expiring(tokens: AccountTokens): boolean {

@@ -19,6 +19,11 @@ export const accountTokensSchema = z.object({
   catExpiresAt: z.number(),
   catRefreshExpiresAt: z.number().nullable(),
   updatedAt: z.number(),
+  /**
+   * Epoch ms when Ford refused this pair's refresh token for good (460). Kept with the pair, so no
+   * other entry or server of the account presents it again; a sign-in writes a pair without it.
+   */
+  refusedAt: z.number().optional(),
 });
 export type AccountTokens = z.output<typeof accountTokensSchema>;
 

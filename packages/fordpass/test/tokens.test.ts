@@ -163,20 +163,26 @@ describe('refresh rejected: 460 is a reauth, anything vaguer is not', () => {
   });
 
   it('refresh 460 as a number, or only the "Invalid or Expired Token" message, is AuthFailed too', async () => {
+    // Each answer on an account of its own: a refusal is kept with the pair (next test).
+    const refusals = [
+      { status: 400, body: { errorCode: 460, message: 'x' } },
+      { status: 401, body: { message: 'Invalid or Expired Token' } },
+    ];
+    for (const refusal of refusals) {
+      const { sim, clock, integration, entryA } = await twoVehicles();
+      const ctx = setupContext(clock);
+      const ra = await integration.setup(entryA, ctx);
+      clock.advance(CAT_LIFETIME_MS);
+      await addFault(sim, { route: 'refresh', ...refusal, times: 1 });
+      await expect(integration.poll!(entryA, { ...ra, primed: false }, ctx)).rejects.toBeInstanceOf(
+        AuthFailed,
+      );
+    }
+    // A 401 without Ford's marker is a wobbly: not ready, tokens kept, and the next try refreshes fine.
     const { sim, clock, integration, entryA } = await twoVehicles();
     const ctx = setupContext(clock);
     const ra = await integration.setup(entryA, ctx);
     clock.advance(CAT_LIFETIME_MS);
-    await addFault(sim, { route: 'refresh', status: 400, body: { errorCode: 460, message: 'x' }, times: 1 });
-    await expect(integration.poll!(entryA, { ...ra, primed: false }, ctx)).rejects.toBeInstanceOf(AuthFailed);
-    await addFault(sim, {
-      route: 'refresh',
-      status: 401,
-      body: { message: 'Invalid or Expired Token' },
-      times: 1,
-    });
-    await expect(integration.poll!(entryA, { ...ra, primed: false }, ctx)).rejects.toBeInstanceOf(AuthFailed);
-    // A 401 without Ford's marker is a wobbly: not ready, tokens kept, and the next try refreshes fine.
     await addFault(sim, { route: 'refresh', status: 401, body: { message: 'Unauthorized' }, times: 1 });
     const vague = await integration.poll!(entryA, { ...ra, primed: false }, ctx).catch((e) => e);
     expect(vague).toBeInstanceOf(EntryNotReady);
@@ -184,8 +190,33 @@ describe('refresh rejected: 460 is a reauth, anything vaguer is not', () => {
     await expect(integration.poll!(entryA, { ...ra, primed: false }, ctx)).resolves.toBeTruthy();
   });
 
+  it('a refresh token Ford refused is presented by no other entry or process of the account', async () => {
+    const { sim, clock, storageDir, integration, entryA, entryB, tokenFile } = await twoVehicles();
+    // A second integration instance on the same token file (another process, as far as sessions go).
+    const other = createFordPassIntegration({ api: simUrls(sim), storageDir, clock });
+    const ctx = setupContext(clock);
+    const ra = await integration.setup(entryA, ctx);
+    const rb = await integration.setup(entryB, ctx);
+    const ro = await other.setup(entryB, ctx);
+    sim.control.revoke(USER);
+    clock.advance(CAT_LIFETIME_MS);
+    const asked = () => sim.state.stats().routes.refresh ?? 0;
+    const before = asked();
+    const first = await integration.poll!(entryA, { ...ra, primed: false }, ctx).catch((e) => e);
+    expect(first).toBeInstanceOf(TokenInvalid);
+    expect(asked()).toBe(before + 1);
+    // The other vehicle, and the other process, learn it from the store: Ford is not asked again.
+    const results = await Promise.all([
+      integration.poll!(entryB, { ...rb, primed: false }, ctx).catch((e) => e),
+      other.poll!(entryB, { ...ro, primed: false }, ctx).catch((e) => e),
+    ]);
+    for (const r of results) expect(r).toBeInstanceOf(TokenInvalid);
+    expect(asked()).toBe(before + 1);
+    expect(JSON.parse(await readFile(tokenFile, 'utf8'))).toHaveProperty('refusedAt');
+  });
+
   it('refresh 460 with the entry runtime: exactly ONE reauth flow for the account, both entries waiting', async () => {
-    const { sim, clock, manager, integration, entryA, entryB } = await twoVehicles();
+    const { sim, clock, manager, integration, entryA, entryB, tokenFile } = await twoVehicles();
     const runtime = new EntryRuntime({ manager, integrations: [integration], clock, random: () => 0 });
     await runtime.start();
     expect(runtime.status(entryA.entryId).state).toBe('loaded');
@@ -219,6 +250,8 @@ describe('refresh rejected: 460 is a reauth, anything vaguer is not', () => {
     const done = await manager.configure(flow!.flowId, { url: await browserSignIn(sim, token.url!, USER) });
     expect(done).toMatchObject({ type: 'abort', reason: 'reauth_successful' });
     await runtime.idle();
+    // The sign-in's pair carries no refusal: its refresh token is presented when due.
+    expect(JSON.parse(await readFile(tokenFile, 'utf8'))).not.toHaveProperty('refusedAt');
     expect(manager.entries.get(entryA.entryId)!.state).toBe('loaded');
     expect(manager.entries.get(entryB.entryId)!.state).toBe('loaded');
     await runtime.stop();
