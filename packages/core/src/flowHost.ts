@@ -16,8 +16,12 @@ export interface FlowHost {
   otherFlowInProgress(handler: string, exceptFlowId: string): boolean;
   /** Aborts the other flows of this handler with that unique id (in the background, each in its turn). */
   abortFlowsWithUniqueId(handler: string, uniqueId: string, exceptFlowId: string, reason: string): void;
-  /** Records the flow's unique id at once, so a concurrent flow's check sees it mid-step. */
-  claimUniqueId(flowId: string, uniqueId: string): void;
+  /**
+   * Records the flow's unique id at once, so a concurrent flow's check sees it mid-step. On a store
+   * several servers share, also there: resolves to whether another flow of this handler on any
+   * server (not a reauth flow) claims it; `undefined` when there is no such store.
+   */
+  claimUniqueId(flowId: string, uniqueId: string): Promise<boolean | undefined>;
   updateEntry(
     entryId: string,
     changes: { data?: JsonObject; options?: JsonObject; title?: string; uniqueId?: string | null },
@@ -37,7 +41,7 @@ export const detachedHost: FlowHost = {
   otherFlowHasUniqueId: () => false,
   otherFlowInProgress: () => false,
   abortFlowsWithUniqueId: () => {},
-  claimUniqueId: () => {},
+  claimUniqueId: async () => undefined,
   updateEntry: async () => noEntries(),
   reloadEntry: async () => noEntries(),
   reportProgress: () => {},

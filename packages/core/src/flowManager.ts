@@ -1011,9 +1011,11 @@ export class FlowManager {
         this.flowsWithUniqueId(handler, uniqueId).some(
           (r) => r.flowId !== exceptFlowId && r.source !== 'reauth',
         ),
-      claimUniqueId: (flowId, uniqueId) => {
+      claimUniqueId: async (flowId, uniqueId) => {
         const record = this.index.get(flowId);
         if (record) this.tagUniqueId(record, uniqueId);
+        if (!record || !this.store.claimUniqueId) return undefined;
+        return this.store.claimUniqueId({ flowId, handler: record.handler, source: record.source }, uniqueId);
       },
       updateEntry: (entryId, changes) => this.entries.update(entryId, changes),
       reloadEntry: (entryId) => this.entries.reload(entryId),

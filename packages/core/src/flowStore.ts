@@ -50,6 +50,15 @@ export interface FlowStore {
   claimWork?(flowId: string, onLost: () => void): Promise<boolean>;
   /** Gives that right back: the work ended here, or this instance stops. */
   releaseWork?(flowId: string): Promise<void>;
+  /**
+   * A store several instances share: records that this flow claims `uniqueId` (in place of any
+   * earlier claim of it) and resolves to whether a flow of the same handler on another instance, not
+   * a reauth flow, claims it too (Home Assistant's `already_in_progress`, across servers).
+   */
+  claimUniqueId?(
+    flow: { flowId: string; handler: string; source: string },
+    uniqueId: string,
+  ): Promise<boolean>;
 }
 
 /** The default: flows live in this process only. */

@@ -77,12 +77,13 @@ export async function runStep(
     async setUniqueId(uniqueId, opts) {
       state.uniqueId = uniqueId;
       const raise = opts?.raiseOnProgress ?? true;
-      const taken =
-        raise &&
-        context.source !== 'reauth' &&
-        host.otherFlowHasUniqueId(flow.domain, uniqueId, context.flowId);
-      host.claimUniqueId(context.flowId, uniqueId);
-      if (taken) abortNow(state, ALREADY_IN_PROGRESS);
+      const checked = raise && context.source !== 'reauth';
+      // Checked before claiming: two flows of one process claiming at once do not both see the other.
+      const takenHere = checked && host.otherFlowHasUniqueId(flow.domain, uniqueId, context.flowId);
+      // A store several servers share answers for every server's flows, this one's included (its
+      // copy of the others' flows may be stale); in one process it has nothing to add.
+      const shared = await host.claimUniqueId(context.flowId, uniqueId);
+      if (shared === undefined ? takenHere : checked && shared) abortNow(state, ALREADY_IN_PROGRESS);
       // A discovery that had no unique id waited for this one: it is pointless now.
       if (uniqueId !== DEFAULT_DISCOVERY_UNIQUE_ID)
         host.abortFlowsWithUniqueId(

@@ -64,6 +64,16 @@ export const MIGRATIONS: readonly string[] = [
   // once on two servers: the second insert fails, and its flow aborts already_configured).
   `CREATE UNIQUE INDEX ${UNIQUE_ID_INDEX} ON configflow_entries ((body->>'domain'), (body->>'uniqueId'))
      WHERE body->>'uniqueId' IS NOT NULL;`,
+  // 7: the unique id each flow in progress claims, seen by every server (already_in_progress across
+  // servers): one claim per flow, written when its step claims it, before the flow's row may exist.
+  `CREATE TABLE configflow_flow_claims (
+     flow_id text PRIMARY KEY,
+     handler text NOT NULL,
+     unique_id text NOT NULL,
+     source text NOT NULL,
+     claimed_at bigint NOT NULL
+   );
+   CREATE INDEX configflow_flow_claims_key ON configflow_flow_claims (handler, unique_id);`,
 ];
 
 /** Any constant: the advisory lock key that serialises migrations across instances. */

@@ -96,12 +96,16 @@ export class PgFlowStore implements FlowStore {
   }
   async delete(flowId: string): Promise<void> {
     const fence = this.locks.get(flowId) ?? null;
-    // Its work lease goes with it. Under a lock another instance took over, nothing is deleted.
+    // Its work lease and its unique id's claim go with it. Under a lock another instance took over,
+    // nothing is deleted. A flow that ended in its first step has no row, only perhaps a claim.
     await this.pool.query(
       `WITH d AS (
          DELETE FROM configflow_flows
          WHERE flow_id = $1 AND ($2::bigint IS NULL OR (lock_owner = $3 AND lock_fence = $2))
-         RETURNING flow_id)
+         RETURNING flow_id),
+       c AS (
+         DELETE FROM configflow_flow_claims
+         WHERE flow_id = $1 AND (EXISTS (SELECT 1 FROM d) OR NOT EXISTS (SELECT 1 FROM configflow_flows WHERE flow_id = $1)))
        DELETE FROM configflow_leases WHERE key IN (SELECT 'flow:' || flow_id FROM d)`,
       [flowId, fence, this.owner],
     );
@@ -146,6 +150,49 @@ export class PgFlowStore implements FlowStore {
           [flowId, this.owner, lock.fence],
         )
         .catch(() => {});
+    }
+  }
+
+  /**
+   * Claims `uniqueId` for the flow, under a transaction lock on the id (two servers claiming it at
+   * the same instant are told apart), and answers whether another flow of the handler claims it. A
+   * claim counts while its flow's row exists, or, for a flow still in its first step (no row yet),
+   * for one lock lifetime: the claim of a server that died there lapses.
+   */
+  async claimUniqueId(
+    flow: { flowId: string; handler: string; source: string },
+    uniqueId: string,
+  ): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `claim:${JSON.stringify([flow.handler, uniqueId])}`,
+      ]);
+      const { rows } = await client.query<{ now: string; taken: boolean }>(
+        `SELECT t.now, EXISTS (
+           SELECT 1 FROM configflow_flow_claims c
+           WHERE c.handler = $1 AND c.unique_id = $2 AND c.flow_id <> $4 AND c.source <> 'reauth'
+             AND (EXISTS (SELECT 1 FROM configflow_flows f WHERE f.flow_id = c.flow_id)
+                  OR c.claimed_at > t.now - $5)
+         ) AS taken
+         FROM (SELECT ${NOW} AS now) t`,
+        [flow.handler, uniqueId, this.now?.() ?? null, flow.flowId, this.ttlMs],
+      );
+      await client.query(
+        `INSERT INTO configflow_flow_claims (flow_id, handler, unique_id, source, claimed_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (flow_id) DO UPDATE
+           SET handler = EXCLUDED.handler, unique_id = EXCLUDED.unique_id, claimed_at = EXCLUDED.claimed_at`,
+        [flow.flowId, flow.handler, uniqueId, flow.source, Number(rows[0]!.now)],
+      );
+      await client.query('COMMIT');
+      return rows[0]!.taken;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
     }
   }
 

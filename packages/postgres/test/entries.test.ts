@@ -1,3 +1,4 @@
+import { UniqueIdTaken } from '@configflow/core';
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeaseLost, leaseTiming } from '../src/index.ts';
@@ -132,7 +133,7 @@ describe('entry writes across instances', () => {
     expect(a.entries.get(id)).toBeUndefined();
   });
 
-  it('two flows for one device finishing on A and B at the same instant make one entry; the other aborts already_configured', async () => {
+  it('two flows for one device finishing on A and B at the same instant make one entry; the other aborts', async () => {
     const { a, b } = await two();
     for (let round = 1; round <= 10; round++) {
       const vin = `SAME-${round}`;
@@ -144,10 +145,33 @@ describe('entry writes across instances', () => {
       }
       const results = await Promise.all(flows.map(({ on, flowId }) => on.manager.configure(flowId, { vin })));
       expect(results.map((r) => r.type).sort()).toEqual(['abort', 'create_entry']);
-      expect(results.find((r) => r.type === 'abort')?.reason).toBe('already_configured');
+      // Their claims of the device's unique id meet (one transaction after the other): in progress;
+      // or the first flow had ended before the second claimed it: configured. Never a second entry.
+      expect(['already_in_progress', 'already_configured']).toContain(
+        results.find((r) => r.type === 'abort')?.reason,
+      );
       const { rows } = await a.cluster.pool.query(
         `SELECT count(*)::int AS n FROM configflow_entries WHERE body->>'uniqueId' = $1`,
         [vin],
+      );
+      expect(rows[0].n).toBe(1);
+    }
+  });
+
+  it('two entries with one unique id written on A and B at the same instant: one lands, the other is UniqueIdTaken', async () => {
+    // What a flow meets when it made it past the claims (a flow that set its id without raising).
+    const { a, b } = await two();
+    for (let round = 1; round <= 10; round++) {
+      const uniqueId = `SAME-${round}`;
+      const add = (on: Instance) =>
+        on.entries.add({ domain: 'acme', title: uniqueId, uniqueId, data: {}, source: 'user' });
+      const results = await Promise.allSettled([add(a), add(b)]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(rejected.reason).toBeInstanceOf(UniqueIdTaken);
+      const { rows } = await a.cluster.pool.query(
+        `SELECT count(*)::int AS n FROM configflow_entries WHERE body->>'uniqueId' = $1`,
+        [uniqueId],
       );
       expect(rows[0].n).toBe(1);
     }

@@ -71,7 +71,30 @@ function flows(name: string, tasks: Task[]) {
       }),
     }),
   });
-  return [relay, slow];
+  /** `device`: picks a device (its unique id), then waits at a confirm step before creating the entry. */
+  const device = defineConfigFlow({
+    domain: 'device',
+    context: () => ({}),
+    sources: { user: 'pick' },
+    steps: ({ form }) => ({
+      pick: form({
+        schema: z.object({ id: z.string() }),
+        next: ['confirm'],
+        aborts: ['already_in_progress', 'already_configured'],
+        async submit(input, f) {
+          await f.setUniqueId(input.id);
+          await f.abortIfUniqueIdConfigured();
+          return f.next('confirm');
+        },
+      }),
+      confirm: form({
+        schema: z.object({}),
+        next: ['create_entry'],
+        submit: (_input, f) => f.createEntry({ title: `device by ${name}`, data: {} }),
+      }),
+    }),
+  });
+  return [relay, slow, device];
 }
 
 interface Node {
@@ -246,5 +269,57 @@ describe('a flow on two instances', () => {
     const { rows } = await b.cluster.pool.query('SELECT count(*)::int AS n FROM configflow_entries');
     expect(rows[0].n).toBe(1);
     expect(tasks).toHaveLength(2);
+  });
+});
+
+describe('one device, two servers', () => {
+  it("a flow claiming a device another server's flow has in progress aborts already_in_progress, at once", async () => {
+    const { a, b } = await two();
+    for (let round = 1; round <= 10; round++) {
+      const id = `D${round}`;
+      const [onA, onB] = await Promise.all([a.manager.init('device'), b.manager.init('device')]);
+      // Both pick the same device at the same instant: one goes on, the other aborts.
+      const picked = await Promise.all([
+        a.manager.configure(onA.flowId, { id }),
+        b.manager.configure(onB.flowId, { id }),
+      ]);
+      const outcomes = picked.map((r) => (r.type === 'abort' ? r.reason : r.stepId));
+      expect(outcomes.sort(), `round ${round}`).toEqual(['already_in_progress', 'confirm']);
+      // A third flow, on either server, while the winner waits at confirm: already_in_progress too.
+      const third = await b.manager.init('device');
+      expect(await b.manager.configure(third.flowId, { id })).toMatchObject({
+        type: 'abort',
+        reason: 'already_in_progress',
+      });
+      const winner =
+        picked[0]!.type === 'abort' ? { on: b, flowId: onB.flowId } : { on: a, flowId: onA.flowId };
+      expect(await winner.on.manager.configure(winner.flowId, {})).toMatchObject({ type: 'create_entry' });
+      // The device is configured now: a new flow for it aborts already_configured, not in progress.
+      await until(() => a.entries.list().some((e) => e.uniqueId === id), 'A to see the entry');
+      const after = await a.manager.init('device');
+      expect(await a.manager.configure(after.flowId, { id })).toMatchObject({
+        type: 'abort',
+        reason: 'already_configured',
+      });
+    }
+    const { rows } = await a.cluster.pool.query('SELECT count(*)::int AS n FROM configflow_flow_claims');
+    expect(rows[0].n).toBe(0);
+  });
+
+  it("a claim left by a server that died in a flow's first step lapses after one lock lifetime", async () => {
+    const { a, b, advance } = await two();
+    // A died in the first step of a flow claiming D: its claim is there, the flow's row never was.
+    await a.cluster.pool.query(
+      `INSERT INTO configflow_flow_claims (flow_id, handler, unique_id, source, claimed_at)
+       VALUES ('gone', 'device', 'D', 'user', $1)`,
+      [1_000_000],
+    );
+    const first = await b.manager.init('device');
+    expect(await b.manager.configure(first.flowId, { id: 'D' })).toMatchObject({
+      reason: 'already_in_progress',
+    });
+    advance(TTL);
+    const second = await b.manager.init('device');
+    expect(await b.manager.configure(second.flowId, { id: 'D' })).toMatchObject({ stepId: 'confirm' });
   });
 });

@@ -34,6 +34,7 @@ export function acme(name: string, calls: Calls, failing: Set<string>): Integrat
       vehicle: form({
         schema: z.object({ vin: z.string() }),
         next: ['create_entry'],
+        aborts: ['already_in_progress'],
         async submit(input, f) {
           await f.setUniqueId(input.vin);
           return f.createEntry({
