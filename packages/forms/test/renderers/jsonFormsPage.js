@@ -2,7 +2,7 @@
 // JSON Forms has no submit of its own: the button hands on the data onChange reported, if it had no errors.
 import { JsonForms } from '@jsonforms/react';
 import { vanillaCells, vanillaRenderers } from '@jsonforms/vanilla-renderers';
-import { createElement, useState } from 'react';
+import { createElement, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 
 const exported = window.__EXPORT__;
@@ -11,13 +11,17 @@ window.__errors = [];
 
 function App() {
   const [state, setState] = useState({ data: exported.data, errors: [] });
+  // What onChange reported last. The submit reads this, not `state`: a click right after typing can
+  // come before React has rendered the state set by the last onChange (a stale value, seen in CI).
+  const latest = useRef(state);
   return createElement(
     'form',
     {
       onSubmit: (e) => {
         e.preventDefault();
-        window.__errors = state.errors.map((x) => ({ path: x.instancePath, keyword: x.keyword }));
-        if (state.errors.length === 0) window.__submitted.push(state.data);
+        const { data, errors } = latest.current;
+        window.__errors = errors.map((x) => ({ path: x.instancePath, keyword: x.keyword }));
+        if (errors.length === 0) window.__submitted.push(data);
       },
     },
     createElement(JsonForms, {
@@ -26,7 +30,10 @@ function App() {
       data: state.data,
       renderers: vanillaRenderers,
       cells: vanillaCells,
-      onChange: ({ data, errors }) => setState({ data, errors: errors ?? [] }),
+      onChange: ({ data, errors }) => {
+        latest.current = { data, errors: errors ?? [] };
+        setState(latest.current);
+      },
     }),
     createElement('button', { type: 'submit' }, 'Submit'),
   );
