@@ -2,18 +2,28 @@
 // JSON Forms has no submit of its own: the button hands on the data onChange reported, if it had no errors.
 import { JsonForms } from '@jsonforms/react';
 import { vanillaCells, vanillaRenderers } from '@jsonforms/vanilla-renderers';
-import { createElement, useRef, useState } from 'react';
+import { createElement, useRef } from 'react';
 import { createRoot } from 'react-dom/client';
 
 const exported = window.__EXPORT__;
 window.__submitted = [];
 window.__errors = [];
+// JSON Forms reports a change from an effect, after the input event: the test waits for the report
+// of the last input before it submits (`__reportedSeq === __inputSeq`).
+window.__inputSeq = 0;
+window.__reportedSeq = 0;
+document.addEventListener(
+  'input',
+  () => {
+    window.__inputSeq++;
+  },
+  true,
+);
 
 function App() {
-  const [state, setState] = useState({ data: exported.data, errors: [] });
-  // What onChange reported last. The submit reads this, not `state`: a click right after typing can
-  // come before React has rendered the state set by the last onChange (a stale value, seen in CI).
-  const latest = useRef(state);
+  // What onChange reported last. JSON Forms keeps the data itself: handing each report back as the
+  // `data` prop let a late render reset the form to an older report (a typed value lost, under load).
+  const latest = useRef({ data: exported.data, errors: [] });
   return createElement(
     'form',
     {
@@ -27,12 +37,12 @@ function App() {
     createElement(JsonForms, {
       schema: exported.schema,
       uischema: exported.uischema,
-      data: state.data,
+      data: exported.data,
       renderers: vanillaRenderers,
       cells: vanillaCells,
       onChange: ({ data, errors }) => {
         latest.current = { data, errors: errors ?? [] };
-        setState(latest.current);
+        window.__reportedSeq = window.__inputSeq;
       },
     }),
     createElement('button', { type: 'submit' }, 'Submit'),

@@ -53,6 +53,18 @@ describe.skipIf(browserSkipReason !== undefined)(
 
     const submit = async (page: Page) => {
       const before = (await submitted(page)).data.length;
+      // JSON Forms hands on its data from an effect after each input: wait for the last input's
+      // report (bounded: an input that changes nothing is never reported). RJSF has no such counter.
+      await page
+        .waitForFunction(
+          () => {
+            const w = globalThis as unknown as { __inputSeq?: number; __reportedSeq?: number };
+            return w.__inputSeq === undefined || w.__reportedSeq === w.__inputSeq;
+          },
+          undefined,
+          { timeout: 2_000 },
+        )
+        .catch(() => {});
       await page.locator('button[type=submit]').click();
       // RJSF validates synchronously on submit; JSON Forms' data was reported on each change.
       await expect
