@@ -144,28 +144,22 @@ async function entryRows(
   return rows;
 }
 
-/** SQLite rows at one size: the file seeded in one transaction, then `measure` with FULL and NORMAL. */
-async function sqliteRows(
-  path: string,
-  all: ConfigEntry[],
-  writes: number,
-  label: string,
-): Promise<ClusterRow[]> {
-  const seed = new SqliteEntryStore(path);
-  seed.putMany(all);
-  seed.close();
+/** A store to measure, and how it is named in its rows. */
+interface Variant {
+  what: string;
+  open: () => EntryStore & { close(): void };
+}
+
+/** The stores' rows at one size, each against the file store: one write and a reload. */
+async function variantRows(variants: Variant[], writes: number, label: string): Promise<ClusterRow[]> {
   const rows: ClusterRow[] = [];
-  for (const synchronous of ['FULL', 'NORMAL'] as const) {
-    let store: SqliteEntryStore | undefined;
+  for (const { what, open } of variants) {
+    let store: (EntryStore & { close(): void }) | undefined;
     const r = await measure(() => {
-      store = new SqliteEntryStore(path, { synchronous });
+      store = open();
       return store;
     }, writes);
     store?.close();
-    const what =
-      synchronous === 'FULL'
-        ? 'SQLite (synchronous=FULL)'
-        : 'SQLite (synchronous=NORMAL, no fsync per write)';
     rows.push(
       {
         name: `entries: ${what}, one write at ${label}`,
@@ -184,9 +178,30 @@ async function sqliteRows(
   return rows;
 }
 
+/** better-sqlite3 rows at one size: the file seeded in one transaction, then FULL and NORMAL. */
+function sqliteRows(path: string, all: ConfigEntry[], writes: number, label: string): Promise<ClusterRow[]> {
+  const seed = new SqliteEntryStore(path);
+  seed.putMany(all);
+  seed.close();
+  return variantRows(
+    [
+      {
+        what: 'SQLite (synchronous=FULL)',
+        open: () => new SqliteEntryStore(path, { synchronous: 'FULL' }),
+      },
+      {
+        what: 'SQLite (synchronous=NORMAL, no fsync per write)',
+        open: () => new SqliteEntryStore(path, { synchronous: 'NORMAL' }),
+      },
+    ],
+    writes,
+    label,
+  );
+}
+
 /** node-sqlite3-wasm rows at one size: rollback journal (its default; the lock taken per transaction)
  * and WAL (only with locking_mode=EXCLUSIVE in its VFS), both synchronous=FULL. */
-async function sqliteWasmRows(
+function sqliteWasmRows(
   path: string,
   all: ConfigEntry[],
   writes: number,
@@ -195,34 +210,20 @@ async function sqliteWasmRows(
   const seed = new SqliteWasmEntryStore(path);
   seed.putMany(all);
   seed.close();
-  const rows: ClusterRow[] = [];
-  for (const journal of ['delete', 'wal'] as const) {
-    let store: SqliteWasmEntryStore | undefined;
-    const r = await measure(() => {
-      store = new SqliteWasmEntryStore(path, { journal });
-      return store;
-    }, writes);
-    store?.close();
-    const what =
-      journal === 'delete'
-        ? 'SQLite (WASM, node-sqlite3-wasm, rollback journal, synchronous=FULL)'
-        : 'SQLite (WASM, node-sqlite3-wasm, WAL + exclusive lock, synchronous=FULL)';
-    rows.push(
+  return variantRows(
+    [
       {
-        name: `entries: ${what}, one write at ${label}`,
-        value: r.writeMs,
-        unit: 'ms',
-        baseline: `entries: file store, one write at ${label}`,
+        what: 'SQLite (WASM, node-sqlite3-wasm, rollback journal, synchronous=FULL)',
+        open: () => new SqliteWasmEntryStore(path, { journal: 'delete' }),
       },
       {
-        name: `entries: ${what}, reload at ${label}`,
-        value: r.reloadMs,
-        unit: 'ms',
-        baseline: `entries: file store, reload at ${label}`,
+        what: 'SQLite (WASM, node-sqlite3-wasm, WAL + exclusive lock, synchronous=FULL)',
+        open: () => new SqliteWasmEntryStore(path, { journal: 'wal' }),
       },
-    );
-  }
-  return rows;
+    ],
+    writes,
+    label,
+  );
 }
 
 /** `flows` three-step flows (init, two submits, create_entry) spread over `instances` managers. */

@@ -10,10 +10,8 @@
  *   npm i --prefix /tmp/sqlite better-sqlite3@12.11.1
  *   export CONFIGFLOW_BETTER_SQLITE3=/tmp/sqlite/node_modules/better-sqlite3
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { ConfigEntry, EntryStore } from '../packages/core/src/index.ts';
+import { loadOptional } from './optionalModule.ts';
 
 /** The part of better-sqlite3's API used here (its types are not installed either). */
 export interface SqliteStatement {
@@ -37,29 +35,32 @@ let loaded: DatabaseConstructor | undefined;
 
 /** better-sqlite3's `Database`, or a thrown Error saying why not and how to get it. */
 export function loadBetterSqlite3(): DatabaseConstructor {
-  if (loaded) return loaded;
-  const require = createRequire(import.meta.url);
-  const configured = process.env.CONFIGFLOW_BETTER_SQLITE3;
-  const candidates = configured
-    ? [configured, join(configured, 'node_modules', 'better-sqlite3')].filter((p) => existsSync(p))
-    : ['better-sqlite3'];
-  const errors: string[] = [];
-  for (const candidate of candidates) {
-    try {
-      const mod = require(candidate) as DatabaseConstructor | { default: DatabaseConstructor };
-      loaded = typeof mod === 'function' ? mod : mod.default;
-      return loaded;
-    } catch (error) {
-      errors.push(`${candidate}: ${(error as Error).message.split('\n')[0]}`);
-    }
-  }
-  const where = configured
-    ? `CONFIGFLOW_BETTER_SQLITE3=${configured} ${candidates.length ? `failed (${errors.join('; ')})` : 'does not exist'}`
-    : `better-sqlite3 is not resolvable from bench/ (${errors.join('; ')})`;
-  throw new Error(`better-sqlite3 unavailable: ${where}; ${INSTALL_HINT}`);
+  loaded ??= loadOptional({
+    pkg: 'better-sqlite3',
+    env: 'CONFIGFLOW_BETTER_SQLITE3',
+    hint: INSTALL_HINT,
+    pick: (mod) => {
+      const m = mod as DatabaseConstructor | { default: DatabaseConstructor };
+      return typeof m === 'function' ? m : m.default;
+    },
+  });
+  return loaded;
 }
 
 export const SQLITE_STORE_VERSION = 2;
+
+/** The one table both SQLite stores keep, and their three statements (the same file either way). */
+export const ENTRIES_TABLE = `CREATE TABLE IF NOT EXISTS entries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  entry_id TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL
+)`;
+export const SQL = {
+  selectAll: 'SELECT body FROM entries ORDER BY seq',
+  upsert:
+    'INSERT INTO entries (entry_id, body) VALUES (?, ?) ON CONFLICT (entry_id) DO UPDATE SET body = excluded.body',
+  remove: 'DELETE FROM entries WHERE entry_id = ?',
+};
 
 export interface SqliteEntryStoreOptions {
   /** `FULL` (default): each commit fsyncs the WAL. `NORMAL`: WAL fsync'd at checkpoints only, so a
@@ -89,19 +90,11 @@ export class SqliteEntryStore implements EntryStore {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SQLITE_STORE_VERSION)
       throw new Error(`${path}: store version ${version} is newer than this program`);
-    this.db.exec(
-      `CREATE TABLE IF NOT EXISTS entries (
-         seq INTEGER PRIMARY KEY AUTOINCREMENT,
-         entry_id TEXT NOT NULL UNIQUE,
-         body TEXT NOT NULL
-       )`,
-    );
+    this.db.exec(ENTRIES_TABLE);
     if (version < SQLITE_STORE_VERSION) this.db.pragma(`user_version = ${SQLITE_STORE_VERSION}`);
-    this.selectAll = this.db.prepare('SELECT body FROM entries ORDER BY seq');
-    this.upsert = this.db.prepare(
-      'INSERT INTO entries (entry_id, body) VALUES (?, ?) ON CONFLICT (entry_id) DO UPDATE SET body = excluded.body',
-    );
-    this.remove = this.db.prepare('DELETE FROM entries WHERE entry_id = ?');
+    this.selectAll = this.db.prepare(SQL.selectAll);
+    this.upsert = this.db.prepare(SQL.upsert);
+    this.remove = this.db.prepare(SQL.remove);
   }
 
   async loadAll(): Promise<ConfigEntry[]> {

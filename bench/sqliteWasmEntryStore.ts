@@ -19,11 +19,9 @@
  *   npm i --prefix /tmp/sqlwasm node-sqlite3-wasm@0.8.60
  *   export CONFIGFLOW_SQLITE_WASM=/tmp/sqlwasm/node_modules/node-sqlite3-wasm
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { ConfigEntry, EntryStore } from '../packages/core/src/index.ts';
-import { SQLITE_STORE_VERSION } from './sqliteEntryStore.ts';
+import { loadOptional } from './optionalModule.ts';
+import { ENTRIES_TABLE, SQL, SQLITE_STORE_VERSION } from './sqliteEntryStore.ts';
 
 /** The part of node-sqlite3-wasm's API used here (its package is not installed in the workspace). */
 interface WasmStatement {
@@ -47,27 +45,17 @@ let loaded: WasmDatabaseConstructor | undefined;
 
 /** node-sqlite3-wasm's `Database`, or a thrown Error saying why not and how to get it. */
 export function loadSqliteWasm(): WasmDatabaseConstructor {
-  if (loaded) return loaded;
-  const require = createRequire(import.meta.url);
-  const configured = process.env.CONFIGFLOW_SQLITE_WASM;
-  const candidates = configured
-    ? [configured, join(configured, 'node_modules', 'node-sqlite3-wasm')].filter((p) => existsSync(p))
-    : ['node-sqlite3-wasm'];
-  const errors: string[] = [];
-  for (const candidate of candidates) {
-    try {
-      const mod = require(candidate) as { Database?: WasmDatabaseConstructor };
-      if (typeof mod.Database !== 'function') throw new Error('no Database export');
-      loaded = mod.Database;
-      return loaded;
-    } catch (error) {
-      errors.push(`${candidate}: ${(error as Error).message.split('\n')[0]}`);
-    }
-  }
-  const where = configured
-    ? `CONFIGFLOW_SQLITE_WASM=${configured} ${candidates.length ? `failed (${errors.join('; ')})` : 'does not exist'}`
-    : `node-sqlite3-wasm is not resolvable from bench/ (${errors.join('; ')})`;
-  throw new Error(`node-sqlite3-wasm unavailable: ${where}; ${WASM_INSTALL_HINT}`);
+  loaded ??= loadOptional({
+    pkg: 'node-sqlite3-wasm',
+    env: 'CONFIGFLOW_SQLITE_WASM',
+    hint: WASM_INSTALL_HINT,
+    pick: (mod) => {
+      const { Database } = mod as { Database?: WasmDatabaseConstructor };
+      if (typeof Database !== 'function') throw new Error('no Database export');
+      return Database;
+    },
+  });
+  return loaded;
 }
 
 export interface SqliteWasmEntryStoreOptions {
@@ -104,13 +92,7 @@ export class SqliteWasmEntryStore implements EntryStore {
       const version = Number(this.db.get('PRAGMA user_version')?.user_version ?? 0);
       if (version > SQLITE_STORE_VERSION)
         throw new Error(`${path}: store version ${version} is newer than this program`);
-      this.db.exec(
-        `CREATE TABLE IF NOT EXISTS entries (
-           seq INTEGER PRIMARY KEY AUTOINCREMENT,
-           entry_id TEXT NOT NULL UNIQUE,
-           body TEXT NOT NULL
-         )`,
-      );
+      this.db.exec(ENTRIES_TABLE);
       if (version < SQLITE_STORE_VERSION) this.db.exec(`PRAGMA user_version = ${SQLITE_STORE_VERSION}`);
     } catch (error) {
       this.db.close();
@@ -119,12 +101,7 @@ export class SqliteWasmEntryStore implements EntryStore {
     // Prepared after the schema exists (preparing reads it: "database is locked" while another holds the lock).
     const prepared: WasmStatement[] = [];
     try {
-      for (const sql of [
-        'SELECT body FROM entries ORDER BY seq',
-        'INSERT INTO entries (entry_id, body) VALUES (?, ?) ON CONFLICT (entry_id) DO UPDATE SET body = excluded.body',
-        'DELETE FROM entries WHERE entry_id = ?',
-      ])
-        prepared.push(this.db.prepare(sql));
+      for (const sql of [SQL.selectAll, SQL.upsert, SQL.remove]) prepared.push(this.db.prepare(sql));
     } catch (error) {
       for (const st of prepared) st.finalize();
       this.db.close();
