@@ -37,12 +37,7 @@ if (values.cluster) {
   });
   if (values.instances) scenario.instances = Number(values.instances);
   const result = await runClusterSoak(scenario, (line) => process.stderr.write(`${line}\n`));
-  console.log(formatClusterReport(result));
-  if (values.json) {
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
-  }
-  process.exit(clusterPassed(result) ? 0 : 1);
+  await finish(formatClusterReport(result), result, clusterPassed(result));
 }
 const scenario = values.long ? longScenario(seed) : shortScenario(seed);
 if (values.days) scenario.days = Number(values.days);
@@ -52,9 +47,14 @@ if (values['data-dir']) scenario.dataDir = values['data-dir'];
 if (values['default-poll']) scenario.pollPolicy = 'default';
 
 const result = await runSoak(scenario, (line) => process.stderr.write(`${line}\n`));
-console.log(formatReport(result));
-if (values.json) {
-  const { writeFile } = await import('node:fs/promises');
-  await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+await finish(formatReport(result), result, passed(result));
+
+/** Prints the report, writes the whole result to --json, and exits 1 unless the soak passed. */
+async function finish(report: string, result: unknown, ok: boolean): Promise<never> {
+  console.log(report);
+  if (values.json) {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+  }
+  process.exit(ok ? 0 : 1);
 }
-process.exit(passed(result) ? 0 : 1);

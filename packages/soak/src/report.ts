@@ -9,11 +9,26 @@ const LABELS: Record<string, string> = {
   entries_stuck_after_faults: 'entries stuck after faults clear',
 };
 
-function table(rows: string[][]): string[] {
+/** Columns padded to their widest cell: the first left-aligned, the rest right-aligned. */
+export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) =>
     r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
   );
+}
+
+/** The "Asserted (must be 0)" table (each metric ok or FAIL), and how many failed. */
+export function assertedTable(
+  asserted: Record<string, number>,
+  labels: Record<string, string>,
+): { lines: string[]; failed: number } {
+  let failed = 0;
+  const rows = [['  metric', 'value', '']];
+  for (const [key, value] of Object.entries(asserted)) {
+    if (value !== 0) failed++;
+    rows.push([`  ${labels[key] ?? key}`, String(value), value === 0 ? 'ok' : 'FAIL']);
+  }
+  return { lines: table(rows), failed };
 }
 
 /** The soak's report as plain text: what ran, what was injected, each metric, and the budget per day. */
@@ -41,13 +56,8 @@ export function formatReport(result: SoakResult): string {
   );
   out.push('');
   out.push('Asserted (must be 0)');
-  let failed = 0;
-  const rows = [['  metric', 'value', '']];
-  for (const [key, value] of Object.entries(result.asserted)) {
-    if (value !== 0) failed++;
-    rows.push([`  ${LABELS[key] ?? key}`, String(value), value === 0 ? 'ok' : 'FAIL']);
-  }
-  out.push(...table(rows));
+  const { lines, failed } = assertedTable(result.asserted, LABELS);
+  out.push(...lines);
   for (const [key, findings] of Object.entries(result.findings)) {
     for (const f of findings.slice(0, 5)) out.push(`    ${key}: ${f.at} ${f.account}: ${f.detail}`);
     if (findings.length > 5) out.push(`    ${key}: … ${findings.length - 5} more`);

@@ -1,3 +1,4 @@
+import { assertedTable, table } from '../report.ts';
 import type { ClusterResult } from './clusterSoak.ts';
 
 const LABELS: Record<string, string> = {
@@ -10,13 +11,6 @@ const LABELS: Record<string, string> = {
   takeovers_after_a_missed_renewal_round: 'takeovers later than the first renewal round after the lapse',
   lost_rotations_not_recovered_by_one_reauth: 'rotations lost in flight not recovered by one reauth flow',
 };
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
-  );
-}
 
 /** The cluster soak's report, in the form of the single-process soak's. */
 export function formatClusterReport(result: ClusterResult): string {
@@ -31,13 +25,8 @@ export function formatClusterReport(result: ClusterResult): string {
   out.push(`  wall time ${(result.wallMs / 1000).toFixed(1)} s`);
   out.push('');
   out.push('Asserted (must be 0)');
-  let failed = 0;
-  const rows = [['  metric', 'value', '']];
-  for (const [key, value] of Object.entries(result.asserted)) {
-    if (value !== 0) failed++;
-    rows.push([`  ${LABELS[key] ?? key}`, String(value), value === 0 ? 'ok' : 'FAIL']);
-  }
-  out.push(...table(rows));
+  const { lines, failed } = assertedTable(result.asserted, LABELS);
+  out.push(...lines);
   for (const [key, findings] of Object.entries(result.findings)) {
     for (const f of findings.slice(0, 5)) out.push(`    ${key}: ${f.account}: ${f.detail}`);
     if (findings.length > 5) out.push(`    ${key}: … ${findings.length - 5} more`);
