@@ -856,23 +856,17 @@ export class FlowManager {
       // A user set up what was ignored before: the ignored entry gives way.
       if (existing) await this.entries.remove(existing.entryId);
     }
-    let entry: ConfigEntry;
-    try {
-      entry = await this.entries.add({
-        domain: record.handler,
-        title: outcome.title,
-        uniqueId,
-        data: outcome.data,
-        options: outcome.options ?? {},
-        source: record.source,
-        version: live.flow.version,
-        minorVersion: live.flow.minorVersion,
-      });
-    } catch (error) {
-      // Another server's flow for the same device got there first.
-      if (error instanceof UniqueIdTaken) return aborted(record, 'already_configured');
-      throw error;
-    }
+    const entry = await this.addUnlessTaken({
+      domain: record.handler,
+      title: outcome.title,
+      uniqueId,
+      data: outcome.data,
+      options: outcome.options ?? {},
+      source: record.source,
+      version: live.flow.version,
+      minorVersion: live.flow.minorVersion,
+    });
+    if (!entry) return aborted(record, 'already_configured');
     // Other flows for the same device or account are now pointless (Home Assistant aborts them too),
     // and so is a discovery that had no unique id, and, for a single instance, every other flow.
     if (uniqueId !== null) this.abortOthersWithUniqueId(record, uniqueId);
@@ -921,16 +915,25 @@ export class FlowManager {
     const base = { flowId: randomId(), handler: flow.domain, source: 'ignore' as const, stepId: 'ignore' };
     if (existing) return { ...base, type: 'abort', reason: 'already_configured' };
     const title = typeof d.title === 'string' ? d.title : d.uniqueId;
-    const entry = await this.entries
-      .add({ domain: flow.domain, title, uniqueId: d.uniqueId, data: {}, source: 'ignore' })
-      .catch((error: unknown) => {
-        if (error instanceof UniqueIdTaken) return undefined;
-        throw error;
-      });
+    const entry = await this.addUnlessTaken({
+      domain: flow.domain,
+      title,
+      uniqueId: d.uniqueId,
+      data: {},
+      source: 'ignore',
+    });
     if (!entry) return { ...base, type: 'abort', reason: 'already_configured' };
     const others = this.flowsWithUniqueId(flow.domain, d.uniqueId).filter((r) => r.source === 'discovery');
     for (const o of others) await this.abort(o.flowId, 'already_configured');
     return { ...base, type: 'create_entry', title, entry: summary(entry) };
+  }
+
+  /** Adds the entry; undefined when another server's flow for the same device got there first. */
+  private addUnlessTaken(init: Parameters<ConfigEntries['add']>[0]): Promise<ConfigEntry | undefined> {
+    return this.entries.add(init).catch((error: unknown) => {
+      if (error instanceof UniqueIdTaken) return undefined;
+      throw error;
+    });
   }
 
   private async remove(flowId: string, result: FlowResult | undefined): Promise<void> {
